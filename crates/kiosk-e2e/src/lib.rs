@@ -1,0 +1,230 @@
+//! Harness for the WebDriver end-to-end tests of the real kiosk binary.
+//!
+//! Each test starts its own `tauri-driver` (which starts `WebKitWebDriver`, which starts the app)
+//! on free ports, with the app's data directories in a fresh temporary folder, so tests share
+//! nothing. `scripts/e2e` builds the app and runs these tests under Xvfb.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// How long to wait for anything the UI should show by itself.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The app binary under test: `KIOSK_APP`, else the debug build in the workspace target dir.
+pub fn app_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("KIOSK_APP") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("target"));
+    target.join("debug/acses-kiosk")
+}
+
+/// A port nobody listens on right now (bound and released; good enough on loopback in tests).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
+}
+
+/// One running app, driven over WebDriver.
+pub struct Kiosk {
+    pub client: Client,
+    driver: Child,
+    _data: tempfile::TempDir,
+}
+
+pub struct LaunchSpec {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Kiosk {
+    pub async fn launch(spec: LaunchSpec) -> Result<Kiosk> {
+        let app = app_binary();
+        if !app.exists() {
+            return Err(format!(
+                "app binary {} missing: run `cargo build --bin acses-kiosk` first",
+                app.display()
+            )
+            .into());
+        }
+        let data = tempfile::Builder::new().prefix("kiosk-e2e").tempdir()?;
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .env("XDG_DATA_HOME", data.path().join("data"))
+            .env("XDG_CONFIG_HOME", data.path().join("config"))
+            .env("XDG_CACHE_HOME", data.path().join("cache"))
+            // The tests must never reach a real service configured on the machine.
+            .env_remove("ACSES_BASE_URL")
+            .env_remove("ACSES_TOKEN")
+            .env_remove("ACSES_LOCATION")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in &spec.env {
+            cmd.env(k, v);
+        }
+        let driver = cmd.spawn().map_err(|e| format!("cannot start tauri-driver: {e}"))?;
+        let mut guard = DriverGuard(Some(driver));
+        wait_for_port(SocketAddr::from(([127, 0, 0, 1], port)), Duration::from_secs(15))?;
+
+        let caps = serde_json::json!({
+            "tauri:options": { "application": app, "args": spec.args }
+        });
+        let caps = match caps {
+            serde_json::Value::Object(m) => m,
+            _ => unreachable!("literal object"),
+        };
+        let client = ClientBuilder::rustls()?
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await?;
+        let driver = guard.0.take().expect("driver present");
+        Ok(Kiosk {
+            client,
+            driver,
+            _data: data,
+        })
+    }
+
+    /// Waits until an element with this `data-testid` is displayed, and returns it.
+    pub async fn testid(&self, id: &str) -> Result<Element> {
+        self.css(&format!("[data-testid=\"{id}\"]")).await
+    }
+
+    pub async fn css(&self, selector: &str) -> Result<Element> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            if let Ok(els) = self.client.find_all(Locator::Css(selector)).await {
+                for el in els {
+                    if el.is_displayed().await.unwrap_or(false) {
+                        return Ok(el);
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                let shot = self.screenshot("failure-last").await;
+                return Err(format!(
+                    "nothing visible matches {selector} after {UI_TIMEOUT:?} (screen saved: {shot:?})"
+                )
+                .into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks an element once it is visible.
+    pub async fn tap(&self, testid: &str) -> Result<()> {
+        self.testid(testid).await?.click().await?;
+        Ok(())
+    }
+
+    /// Saves a screenshot of the whole window to `docs/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let dir = repo_root().join("docs/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    pub async fn close(mut self) -> Result<()> {
+        let _ = self.client.clone().close().await;
+        stop_driver(&mut self.driver);
+        Ok(())
+    }
+}
+
+impl Drop for Kiosk {
+    fn drop(&mut self) {
+        stop_driver(&mut self.driver);
+    }
+}
+
+struct DriverGuard(Option<Child>);
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.as_mut() {
+            stop_driver(c);
+        }
+    }
+}
+
+/// SIGTERM lets tauri-driver stop WebKitWebDriver (and so the app); SIGKILL would orphan them.
+fn stop_driver(child: &mut Child) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Ok(p) = std::env::var("TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let home_bin = std::env::var("HOME")
+        .map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
+        .ok();
+    match home_bin {
+        Some(p) if p.exists() => p,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+fn wait_for_port(addr: SocketAddr, timeout: Duration) -> Result<()> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("tauri-driver did not listen on {addr} within {timeout:?}").into())
+}
+
+/// The digits of an element's text, in order (the PIN on screen).
+pub fn digits(text: &str) -> String {
+    text.chars().filter(|c| c.is_ascii_digit()).collect()
+}
+
+/// Decodes the one QR code in a PNG (an element screenshot).
+pub fn decode_qr(png: &[u8]) -> Result<String> {
+    let img = image::load_from_memory_with_format(png, image::ImageFormat::Png)?.to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+        img.width() as usize,
+        img.height() as usize,
+        |x, y| img.get_pixel(x as u32, y as u32).0[0],
+    );
+    let grids = prepared.detect_grids();
+    let grid = grids.first().ok_or("no QR code found in the image")?;
+    let (_, content) = grid.decode()?;
+    Ok(content)
+}
