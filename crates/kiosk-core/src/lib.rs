@@ -1,1 +1,19 @@
-//! kiosk-core
+//! The kiosk's logic, without Tauri: the shell (src-tauri) is a few lines per command over
+//! [`Kiosk`], and receives events through an [`EventSink`].
+
+pub mod error;
+pub mod launch;
+pub mod pin;
+pub mod qr;
+pub mod settings;
+pub mod sink;
+pub mod text;
+
+pub use error::{ErrorKind, KioskError};
+pub use launch::LaunchOptions;
+pub use pin::{PinAction, PinRequest, PinTicket};
+pub use settings::{Language, Settings, SettingsError, SettingsInput, SettingsView};
+pub use sink::{
+    ChannelSink, Connection, ConnectionState, DoorAction, DoorEvent, EventSink, NullSink,
+    PinExpired, PinOpened, SinkEvent,
+};
