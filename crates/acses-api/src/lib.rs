@@ -1,1 +1,25 @@
-//! acses-api
+//! Typed async client of the Claire ACSES API (key lockers).
+//!
+//! - [`ids`] and [`models`]: the document's types, parsed tolerantly
+//!   (snake_case, camelCase and Go PascalCase keys; unknown fields ignored;
+//!   bad dates become `None`).
+//! - [`wire`]: endpoint paths and request/response envelopes.
+//! - [`Error`]: one error type keeping the HTTP status and body.
+//!
+//! Secrets: the API token never appears in Debug or error output, and a
+//! [`Pin`] prints as `Pin(****)`.
+
+mod de;
+pub mod error;
+pub mod ids;
+pub mod models;
+pub mod timestamp;
+pub mod wire;
+
+pub use error::{Error, HttpFailure};
+pub use ids::*;
+pub use models::*;
+pub use timestamp::Timestamp;
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
