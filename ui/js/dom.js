@@ -1,0 +1,73 @@
+// Tiny DOM helpers. Data always goes in as text (never as markup), so nothing
+// from the backend can inject HTML; only our own constant icon SVGs are parsed.
+
+/**
+ * h('button', {class: 'btn', testid: 'x', onclick: fn}, child, 'text')
+ * Props: class, text, testid, dataset, on<event> (listener), value/checked/disabled
+ * (set as properties), anything else as an attribute. null/false props are skipped.
+ */
+export function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  if (props) {
+    for (const [key, value] of Object.entries(props)) {
+      if (value == null || value === false) continue;
+      if (key === 'class') el.className = value;
+      else if (key === 'text') el.textContent = value;
+      else if (key === 'testid') el.dataset.testid = value;
+      else if (key === 'dataset') Object.assign(el.dataset, value);
+      else if (key.startsWith('on') && typeof value === 'function') {
+        el.addEventListener(key.slice(2), value);
+      } else if (key === 'value' || key === 'checked' || key === 'disabled') el[key] = value;
+      else if (value === true) el.setAttribute(key, '');
+      else el.setAttribute(key, String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child == null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+/** Replace the children of `el`. */
+export function replace(el, ...children) {
+  clear(el);
+  return append(el, children);
+}
+
+/**
+ * Mark a button as working: disabled, aria-busy, spinner shown (CSS). Returns a
+ * function that restores it. A busy button ignores further taps (no double submit).
+ */
+export function setBusy(button, busy) {
+  if (!button) return;
+  button.disabled = busy;
+  button.classList.toggle('is-busy', busy);
+  if (busy) button.setAttribute('aria-busy', 'true');
+  else button.removeAttribute('aria-busy');
+}
+
+/**
+ * Run `work()` with `button` busy; a second tap while busy is ignored.
+ * Resolves to work's result, or undefined when the tap was ignored.
+ */
+export async function withBusy(button, work) {
+  if (button && button.classList.contains('is-busy')) return undefined;
+  setBusy(button, true);
+  try {
+    return await work();
+  } finally {
+    // The button may have been removed by a screen change: harmless.
+    setBusy(button, false);
+  }
+}
