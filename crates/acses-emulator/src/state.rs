@@ -1,0 +1,256 @@
+//! Shared emulator state: config, clock, the world behind a mutex, and injected faults.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::Duration;
+
+use axum::http::{header, HeaderMap, StatusCode};
+use time::OffsetDateTime;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::EmulatorConfig;
+use crate::error::ApiError;
+use crate::world::{LocationId, World};
+
+/// A canned failure answered instead of the next `/v1` request (to test clients' retry logic
+/// against the errors the document lists: 429, 500, 503).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fault {
+    pub status: StatusCode,
+    /// Sent as `Retry-After` (seconds) when set.
+    pub retry_after_secs: Option<u64>,
+}
+
+impl Fault {
+    fn into_error(self) -> ApiError {
+        let (code, message) = match self.status.as_u16() {
+            429 => ("too_many_requests", "you're making too many requests"),
+            503 => (
+                "service_unavailable",
+                "we're temporarily offline for maintenance; please try again later",
+            ),
+            500 => (
+                "internal",
+                "we had a problem with our server; try again later",
+            ),
+            _ => ("injected_fault", "injected failure"),
+        };
+        let error = ApiError::new(self.status, code, message);
+        match self.retry_after_secs {
+            Some(secs) => error.with_retry_after(secs),
+            None => error,
+        }
+    }
+}
+
+struct Shared {
+    config: EmulatorConfig,
+    clock: Arc<dyn Clock>,
+    world: Mutex<World>,
+    faults: Mutex<VecDeque<Fault>>,
+}
+
+/// Cheap to clone; every clone sees the same world.
+#[derive(Clone)]
+pub struct EmulatorState {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for EmulatorState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorState")
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmulatorState {
+    pub fn new(config: EmulatorConfig, world: World) -> Self {
+        Self::with_clock(config, world, Arc::new(SystemClock))
+    }
+
+    /// Like `new`, with an injected clock (e.g. a [`crate::ManualClock`] in tests).
+    pub fn with_clock(config: EmulatorConfig, world: World, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                config,
+                clock,
+                world: Mutex::new(world),
+                faults: Mutex::new(VecDeque::new()),
+            }),
+        }
+    }
+
+    /// Default config (token `demo-token`) and the demo world for today.
+    pub fn demo() -> Self {
+        Self::new(EmulatorConfig::default(), World::demo())
+    }
+
+    pub fn config(&self) -> &EmulatorConfig {
+        &self.shared.config
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.shared.clock.now()
+    }
+
+    fn lock_world(&self) -> MutexGuard<'_, World> {
+        // A panic elsewhere must not take the emulator down with it: the world stays usable.
+        self.shared
+            .world
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the world after expiring overdue bookings. Keep `f` short and synchronous.
+    pub fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        self.act(|world, _, _| f(world))
+    }
+
+    /// `with_world` that also hands over "now" and the config.
+    pub(crate) fn act<R>(
+        &self,
+        f: impl FnOnce(&mut World, OffsetDateTime, &EmulatorConfig) -> R,
+    ) -> R {
+        let now = self.now();
+        let mut world = self.lock_world();
+        world.expire_due(now);
+        f(&mut world, now, &self.shared.config)
+    }
+
+    /// A copy of the world as it is now (after expiring overdue bookings).
+    pub fn snapshot(&self) -> World {
+        self.with_world(|world| world.clone())
+    }
+
+    /// Expires overdue bookings now; returns how many expired.
+    pub fn sweep_expired(&self) -> usize {
+        let now = self.now();
+        self.lock_world().expire_due(now)
+    }
+
+    /// Adds `count` realistic past history entries for a location (performance tests).
+    pub fn seed_history(&self, location: LocationId, count: usize) -> usize {
+        let now = self.now();
+        self.lock_world().seed_history(location, count, now)
+    }
+
+    /// The next `count` `/v1` requests fail with `fault` (after any faults already queued).
+    pub fn fail_next(&self, count: usize, fault: Fault) {
+        let mut faults = self
+            .shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        faults.extend((0..count).map(|_| fault));
+    }
+
+    fn take_fault(&self) -> Option<Fault> {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop_front()
+    }
+
+    /// The gate of every `/v1` route: an injected fault, then the bearer token.
+    pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        if let Some(fault) = self.take_fault() {
+            return Err(fault.into_error());
+        }
+        let expected = self.shared.config.token.as_bytes();
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                let (scheme, token) = value.split_once(' ')?;
+                scheme
+                    .eq_ignore_ascii_case("bearer")
+                    .then(|| token.trim().as_bytes())
+            });
+        match presented {
+            Some(token) if !expected.is_empty() && constant_time_eq(token, expected) => Ok(()),
+            _ => Err(ApiError::unauthorized()),
+        }
+    }
+
+    /// Starts a task that expires overdue bookings every `sweep_interval`, so `expired` events are
+    /// logged even when nobody calls. It stops by itself once every clone of the state is gone.
+    pub fn spawn_sweeper(&self) -> tokio::task::JoinHandle<()> {
+        let weak: Weak<Shared> = Arc::downgrade(&self.shared);
+        let period = self
+            .shared
+            .config
+            .sweep_interval
+            .max(Duration::from_millis(10));
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(period);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                let Some(shared) = weak.upgrade() else { break };
+                EmulatorState { shared }.sweep_expired();
+            }
+        })
+    }
+}
+
+/// Compares without an early exit, so response timing does not leak how much of a guess matched.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(auth: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(auth).unwrap());
+        headers
+    }
+
+    #[test]
+    fn authorize_accepts_only_the_configured_bearer_token() {
+        let state = EmulatorState::new(EmulatorConfig::default(), World::empty());
+        assert!(state.authorize(&headers("Bearer demo-token")).is_ok());
+        assert!(state.authorize(&headers("bearer demo-token")).is_ok());
+        assert!(state.authorize(&headers("Bearer demo-tokens")).is_err());
+        assert!(state.authorize(&headers("Basic demo-token")).is_err());
+        assert!(state.authorize(&headers("demo-token")).is_err());
+        assert!(state.authorize(&HeaderMap::new()).is_err());
+    }
+
+    #[test]
+    fn an_empty_configured_token_authorizes_nobody() {
+        let config = EmulatorConfig {
+            token: String::new(),
+            ..EmulatorConfig::default()
+        };
+        let state = EmulatorState::new(config, World::empty());
+        assert!(state.authorize(&headers("Bearer ")).is_err());
+    }
+
+    #[test]
+    fn faults_are_served_in_order_then_normal_service_resumes() {
+        let state = EmulatorState::new(EmulatorConfig::default(), World::empty());
+        let ok = headers("Bearer demo-token");
+        state.fail_next(
+            2,
+            Fault {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                retry_after_secs: Some(3),
+            },
+        );
+        for _ in 0..2 {
+            let error = state.authorize(&ok).unwrap_err();
+            assert_eq!(error.status(), StatusCode::TOO_MANY_REQUESTS);
+        }
+        assert!(state.authorize(&ok).is_ok());
+    }
+}
