@@ -24,6 +24,8 @@ mod clock;
 mod config;
 mod demo;
 mod error;
+mod routes;
+mod server;
 mod state;
 pub mod wire;
 mod world;
@@ -32,6 +34,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{generate_token, EmulatorConfig, PIN_LENGTH_RANGE};
 pub use demo::ids as demo_ids;
 pub use error::ApiError;
+pub use routes::{app, API_PREFIX};
+pub use server::{spawn, spawn_with_state, RunningEmulator};
 pub use state::{EmulatorState, Fault};
 pub use wire::Pin;
 pub use world::{
