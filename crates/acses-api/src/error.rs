@@ -164,6 +164,26 @@ impl Error {
         }
     }
 
+    /// A stable camelCase name of the variant (for logs and for the UI to
+    /// branch on), e.g. `"rateLimited"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) => "badRequest",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::NotFound(_) => "notFound",
+            Error::MethodNotAllowed(_) => "methodNotAllowed",
+            Error::RateLimited { .. } => "rateLimited",
+            Error::Server(_) => "server",
+            Error::Unavailable { .. } => "unavailable",
+            Error::Http(_) => "http",
+            Error::Timeout { .. } => "timeout",
+            Error::Connect { .. } => "connect",
+            Error::Transport { .. } => "transport",
+            Error::Decode { .. } => "decode",
+            Error::Config(_) => "config",
+        }
+    }
+
     /// The HTTP failure, for variants that have one.
     pub fn response(&self) -> Option<&HttpFailure> {
         match self {

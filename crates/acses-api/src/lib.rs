@@ -4,21 +4,27 @@
 //!   (snake_case, camelCase and Go PascalCase keys; unknown fields ignored;
 //!   bad dates become `None`).
 //! - [`wire`]: endpoint paths and request/response envelopes.
+//! - [`Client`]: one method per endpoint, with [`RetryPolicy`] applied per
+//!   kind of call (reads, PIN-issuing calls, state changes).
 //! - [`Error`]: one error type keeping the HTTP status and body.
 //!
 //! Secrets: the API token never appears in Debug or error output, and a
 //! [`Pin`] prints as `Pin(****)`.
 
+mod client;
 mod de;
 pub mod error;
 pub mod ids;
 pub mod models;
+mod retry;
 pub mod timestamp;
 pub mod wire;
 
+pub use client::{Client, ClientConfig};
 pub use error::{Error, HttpFailure};
 pub use ids::*;
 pub use models::*;
+pub use retry::RetryPolicy;
 pub use timestamp::Timestamp;
 
 /// `Result` with this crate's [`Error`].
