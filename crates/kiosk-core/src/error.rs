@@ -53,3 +53,103 @@ impl KioskError {
         Self::new(ErrorKind::Internal, text::INTERNAL)
     }
 }
+
+/// Each API failure as a kind the UI branches on and a sentence a mechanic understands. The
+/// technical detail (status, endpoint, body) goes to the log, not to the screen.
+impl From<acses_api::Error> for KioskError {
+    fn from(e: acses_api::Error) -> Self {
+        use acses_api::Error as E;
+        let (kind, message): (ErrorKind, String) = match &e {
+            E::Unauthorized(_) => (ErrorKind::Unauthorized, text::UNAUTHORIZED.into()),
+            E::RateLimited { .. } => (ErrorKind::RateLimited, text::RATE_LIMITED.into()),
+            E::Unavailable { .. } => (ErrorKind::Maintenance, text::MAINTENANCE.into()),
+            E::Server(_) => (ErrorKind::Server, text::SERVER.into()),
+            E::Timeout { .. } | E::Connect { .. } | E::Transport { .. } => {
+                (ErrorKind::Offline, text::OFFLINE.into())
+            }
+            E::NotFound(_) => (ErrorKind::NotFound, text::NOT_FOUND.into()),
+            // The service's own words are the best we have for a 400 (e.g. "appointment has no
+            // keys"); fall back to a generic sentence when it sent none.
+            E::BadRequest(r) => (
+                ErrorKind::BadRequest,
+                r.server_message()
+                    .filter(|m| m.len() <= 300)
+                    .unwrap_or_else(|| text::BAD_REQUEST.into()),
+            ),
+            E::MethodNotAllowed(_) => (ErrorKind::Internal, text::METHOD_NOT_ALLOWED.into()),
+            E::Decode { .. } => (ErrorKind::Server, text::UNREADABLE_ANSWER.into()),
+            E::Config(_) => (ErrorKind::InvalidInput, text::CONFIG.into()),
+            E::Http(r) if r.status == 408 => (ErrorKind::Offline, text::OFFLINE.into()),
+            _ => (ErrorKind::Internal, text::INTERNAL.into()),
+        };
+        tracing::debug!(error = %e, ?kind, "locker service call failed");
+        KioskError { kind, message }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn status(code: u16, body: &str) -> KioskError {
+        acses_api::Error::from_status(
+            "POST /v1/employees/pickup",
+            code,
+            Some(Duration::from_secs(3)),
+            body.as_bytes(),
+        )
+        .into()
+    }
+
+    #[test]
+    fn serializes_as_kind_and_message() {
+        let v = serde_json::to_value(KioskError::busy()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"kind": "busy", "message": text::BUSY})
+        );
+        let v = serde_json::to_value(KioskError::invalid_input("x")).unwrap();
+        assert_eq!(v["kind"], "invalidInput");
+        assert_eq!(
+            serde_json::to_value(ErrorKind::RateLimited).unwrap(),
+            "rateLimited"
+        );
+        assert_eq!(
+            serde_json::to_value(ErrorKind::NotAllowed).unwrap(),
+            "notAllowed"
+        );
+    }
+
+    #[test]
+    fn api_errors_map_to_kinds_and_sentences() {
+        let table = [
+            (401, ErrorKind::Unauthorized, text::UNAUTHORIZED),
+            (429, ErrorKind::RateLimited, text::RATE_LIMITED),
+            (503, ErrorKind::Maintenance, text::MAINTENANCE),
+            (500, ErrorKind::Server, text::SERVER),
+            (502, ErrorKind::Server, text::SERVER),
+            (404, ErrorKind::NotFound, text::NOT_FOUND),
+            (408, ErrorKind::Offline, text::OFFLINE),
+            (418, ErrorKind::Internal, text::INTERNAL),
+        ];
+        for (code, kind, message) in table {
+            let e = status(code, "<html>secret detail</html>");
+            assert_eq!((e.kind, e.message.as_str()), (kind, message), "HTTP {code}");
+        }
+        let e = status(
+            400,
+            r#"{"message": "appointment 7 has no keys in the locker"}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::BadRequest);
+        assert_eq!(e.message, "appointment 7 has no keys in the locker");
+        assert_eq!(status(400, "").message, text::BAD_REQUEST);
+        let e: KioskError = acses_api::Error::Timeout {
+            endpoint: "x".into(),
+        }
+        .into();
+        assert_eq!(e.kind, ErrorKind::Offline);
+        let e: KioskError = acses_api::Error::Config("bad".into()).into();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+    }
+}

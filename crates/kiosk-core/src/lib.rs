@@ -5,6 +5,7 @@ pub mod error;
 pub mod launch;
 pub mod pin;
 pub mod qr;
+pub mod scanner;
 pub mod settings;
 pub mod sink;
 pub mod text;
