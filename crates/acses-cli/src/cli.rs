@@ -1,0 +1,254 @@
+//! The command line, as clap derive types. Parsing only: no I/O here, so every
+//! rule (ranges, required flags, env fallbacks) is testable with `Cli::try_parse_from`.
+
+use std::net::SocketAddr;
+
+use acses_api::{AppointmentId, AppointmentNoteId, DealerLocationId, LockerSystemId, ObjectStatus};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Base URL used when neither `--base-url` nor `ACSES_BASE_URL` is given: where
+/// `acses emulator` listens by default.
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8787";
+/// The emulator's default token (not a secret: it only opens the local demo).
+pub const DEFAULT_TOKEN: &str = "demo-token";
+/// The location of the emulator's demo data (and of Claire's dev locker).
+pub const DEFAULT_LOCATION: u64 = 82;
+/// Address `acses emulator` listens on by default.
+pub const DEFAULT_EMULATOR_ADDR: &str = "127.0.0.1:8787";
+
+const AFTER_HELP: &str = "\
+With no options every command talks to a local `acses emulator` \
+(http://127.0.0.1:8787, token demo-token, location 82), so this works out of the box:
+
+  acses emulator &                # or in another terminal
+  acses appointments
+  acses pickup 120301             # prints a PIN
+  acses simulate --locker 151 --code <PIN> --action checkout
+  acses history
+
+Exit codes: 0 success, 1 API or other error (one `error:` line on stderr), 2 usage error.";
+
+/// Script the Claire ACSES key-locker API, and run a local emulator of it.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "acses", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand accepts, before or after its name.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Base URL of the ACSES API (the default is a local `acses emulator`)
+    #[arg(
+        long,
+        global = true,
+        env = "ACSES_BASE_URL",
+        value_name = "URL",
+        default_value = DEFAULT_BASE_URL,
+        value_parser = parse_base_url,
+    )]
+    pub base_url: String,
+
+    /// API bearer token [default: demo-token, the emulator's]; for `acses emulator`, the token it accepts
+    #[arg(
+        long,
+        global = true,
+        env = "ACSES_TOKEN",
+        hide_env_values = true,
+        hide_default_value = true,
+        value_name = "TOKEN",
+        default_value = DEFAULT_TOKEN,
+        value_parser = parse_token,
+    )]
+    pub token: String,
+
+    /// Dealer location id (82 is the emulator's demo workshop)
+    #[arg(
+        long,
+        global = true,
+        env = "ACSES_LOCATION",
+        value_name = "ID",
+        default_value_t = DealerLocationId(DEFAULT_LOCATION),
+    )]
+    pub location: DealerLocationId,
+
+    /// Machine-readable output: one JSON document on stdout (one JSON object per line with --follow)
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the API emulator with demo data until Ctrl-C
+    #[command(after_help = "Example:\n  acses emulator --addr 127.0.0.1:8787 --history 20")]
+    Emulator(EmulatorArgs),
+
+    /// List the lockers of the location (id, name, active)
+    #[command(after_help = "Example:\n  acses lockers --location 82")]
+    Lockers,
+
+    /// List the appointments of the location (id, plate, customer, planned time, keys in locker)
+    #[command(after_help = "Example:\n  acses appointments --json")]
+    Appointments,
+
+    /// Get the PIN to take an appointment's keys out of the locker
+    #[command(after_help = "Example:\n  acses pickup 120301")]
+    Pickup(AppointmentArgs),
+
+    /// Get the PIN for a customer to take their keys out of the locker
+    #[command(after_help = "Example:\n  acses assist-pickup 120301")]
+    AssistPickup(AppointmentArgs),
+
+    /// Get the PIN to put an appointment's keys back into a locker
+    #[command(after_help = "Example:\n  acses drop-back 120302 --locker 151")]
+    DropBack(DropBackArgs),
+
+    /// Show the door events of the location (time, locker, cell, action, booking code)
+    #[command(after_help = "Examples:\n  acses history\n  acses history --follow --json")]
+    History(HistoryArgs),
+
+    /// Pretend a door was opened with a PIN (development API only)
+    #[command(
+        after_help = "Example:\n  acses simulate --locker 151 --code 123456 --action checkout"
+    )]
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(long, value_name = "HOST:PORT", default_value = DEFAULT_EMULATOR_ADDR)]
+    pub addr: SocketAddr,
+
+    /// How long an issued PIN stays valid, in seconds
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 900,
+        value_parser = clap::value_parser!(u64).range(1..=7 * 24 * 3600),
+    )]
+    pub booking_ttl: u64,
+
+    /// Seed this many demo door events into the history
+    #[arg(
+        long = "history",
+        value_name = "N",
+        default_value_t = 0,
+        value_parser = clap::value_parser!(u64).range(0..=100_000),
+    )]
+    pub history: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AppointmentArgs {
+    /// The appointment's id (a number)
+    #[arg(value_name = "APPOINTMENT_ID")]
+    pub appointment: AppointmentId,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DropBackArgs {
+    /// The appointment's id (a number)
+    #[arg(value_name = "APPOINTMENT_ID")]
+    pub appointment: AppointmentId,
+
+    /// The locker system to put the keys in (see `acses lockers`)
+    #[arg(long, value_name = "ID", value_parser = parse_locker)]
+    pub locker: LockerSystemId,
+
+    /// An appointment note to attach (a number)
+    #[arg(long, value_name = "ID")]
+    pub note: Option<AppointmentNoteId>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    /// Keep running and print new events as they appear, until Ctrl-C
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+
+    /// How often --follow polls, in milliseconds
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(100..=3_600_000),
+    )]
+    pub interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// The locker system whose door to open (see `acses lockers`)
+    #[arg(long, value_name = "ID", value_parser = parse_locker)]
+    pub locker: LockerSystemId,
+
+    /// The PIN typed at the locker
+    #[arg(long, value_name = "PIN", value_parser = parse_code)]
+    pub code: String,
+
+    /// dropoff when putting keys in, checkout when taking them out
+    #[arg(long, value_enum)]
+    pub action: DoorAction,
+}
+
+/// The two things a person can do at an open door.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoorAction {
+    /// Put keys into the cell
+    Dropoff,
+    /// Take keys out of the cell
+    Checkout,
+}
+
+impl DoorAction {
+    pub fn status(self) -> ObjectStatus {
+        match self {
+            DoorAction::Dropoff => ObjectStatus::Dropoff,
+            DoorAction::Checkout => ObjectStatus::Checkout,
+        }
+    }
+}
+
+fn parse_base_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text.trim()).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "scheme must be http or https, not `{}`",
+            url.scheme()
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not have a query or fragment".to_owned());
+    }
+    // Kept as typed (minus a trailing slash) so error lines show the user's own text.
+    Ok(text.trim().trim_end_matches('/').to_owned())
+}
+
+fn parse_token(text: &str) -> Result<String, String> {
+    // Never echo the value: clap would print it in the error line.
+    if text.trim().is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    Ok(text.trim().to_owned())
+}
+
+fn parse_locker(text: &str) -> Result<LockerSystemId, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    Ok(LockerSystemId::from(text))
+}
+
+fn parse_code(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    Ok(text.to_owned())
+}

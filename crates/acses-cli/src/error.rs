@@ -1,0 +1,230 @@
+//! The CLI's error: every failure becomes one line on stderr and exit code 1.
+//!
+//! The wording is the point of this module: an admin should know from the one
+//! line what to do next (check the token, start the emulator, fix the id).
+
+use std::io;
+use std::net::SocketAddr;
+
+use crate::output::clean;
+
+/// Exit code of a usage error (clap's own, kept for consistency).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code of every other failure: the API refused, could not be reached, output failed.
+pub const EXIT_FAILURE: u8 = 1;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// An API call failed. `base_url` is what the user gave, for the message.
+    #[error("{}", api_message(.base_url, .source))]
+    Api {
+        base_url: String,
+        #[source]
+        source: acses_api::Error,
+    },
+
+    /// `acses emulator` could not bind its address.
+    #[error("{}", listen_message(.addr, .source))]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: io::Error,
+    },
+
+    /// The emulator stopped with an error while serving.
+    #[error("the emulator stopped with an error: {0}")]
+    Emulator(#[source] io::Error),
+
+    /// Writing to stdout failed (other than the reader going away, see
+    /// [`CliError::is_broken_pipe`]).
+    #[error("cannot write the output: {0}")]
+    Output(#[from] io::Error),
+}
+
+impl CliError {
+    pub fn api(base_url: &str, source: acses_api::Error) -> Self {
+        CliError::Api {
+            base_url: base_url.to_owned(),
+            source,
+        }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        EXIT_FAILURE
+    }
+
+    /// Stdout was closed by its reader (`acses history -f | head -3`): not worth
+    /// an error line, the reader got what it wanted.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    /// The API error, if this is one.
+    pub fn api_error(&self) -> Option<&acses_api::Error> {
+        match self {
+            CliError::Api { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Standard reason phrase, for the status in parentheses.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+fn status_text(status: u16) -> String {
+    match reason(status) {
+        "" => format!("HTTP {status}"),
+        r => format!("{status} {r}"),
+    }
+}
+
+/// The server's own words: a JSON `message` alone when there is one (the emulator
+/// and most APIs put a sentence there and a code in `error`), else the client's
+/// best-effort extraction. Cleaned of control characters.
+fn server_words(error: &acses_api::Error) -> Option<String> {
+    let body = error.body()?;
+    let from_json = serde_json::from_str::<serde_json::Value>(body.trim())
+        .ok()
+        .and_then(|v| {
+            ["message", "Message", "detail"]
+                .iter()
+                .find_map(|k| v.get(k).and_then(|m| m.as_str()).map(str::to_owned))
+        })
+        .filter(|m| !m.trim().is_empty());
+    from_json
+        .or_else(|| error.server_message())
+        .map(|m| clean(m.trim()))
+}
+
+fn with_words(head: String, words: Option<String>) -> String {
+    match words {
+        Some(w) => format!("{head}: {w}"),
+        None => head,
+    }
+}
+
+fn retry_hint(error: &acses_api::Error) -> String {
+    match error.retry_after() {
+        Some(d) => format!(" Try again in {}s.", d.as_secs().max(1)),
+        None => " Try again later.".to_owned(),
+    }
+}
+
+/// One line, without the `error: ` prefix, for an API failure.
+pub fn api_message(base_url: &str, error: &acses_api::Error) -> String {
+    use acses_api::Error as E;
+    let base_url = clean(base_url);
+    let words = server_words(error);
+    match error {
+        E::Unauthorized(_) => {
+            "the API rejected the token (401 Unauthorized). Check --token / ACSES_TOKEN.".to_owned()
+        }
+        E::Connect { .. } => {
+            format!("cannot reach {base_url} — is the API (or `acses emulator`) running?")
+        }
+        E::Timeout { endpoint } => format!(
+            "{base_url} did not answer in time ({}).{}",
+            clean(endpoint),
+            " Try again later."
+        ),
+        E::Transport { endpoint, .. } => format!(
+            "the connection to {base_url} broke during {}. Try again.",
+            clean(endpoint)
+        ),
+        E::BadRequest(r) => with_words(
+            format!("the API refused the request ({})", status_text(r.status)),
+            words,
+        ),
+        E::NotFound(r) => match words {
+            // The server explained (e.g. "no appointment 9999"): its words first.
+            Some(w) => format!("{w} ({})", status_text(r.status)),
+            None => format!(
+                "{} answered 404 Not Found for {}. Check --base-url.",
+                base_url,
+                clean(&r.endpoint)
+            ),
+        },
+        E::MethodNotAllowed(r) => format!(
+            "{base_url} does not accept {} (405 Method Not Allowed). Check --base-url.",
+            clean(&r.endpoint)
+        ),
+        E::RateLimited { response, .. } => format!(
+            "the API is rate limiting us ({}).{}",
+            status_text(response.status),
+            retry_hint(error)
+        ),
+        E::Unavailable { response, .. } => format!(
+            "{}.{}",
+            with_words(
+                format!(
+                    "the API is temporarily unavailable ({})",
+                    status_text(response.status)
+                ),
+                words
+            ),
+            retry_hint(error)
+        ),
+        E::Server(r) => format!(
+            "{}.{}",
+            with_words(format!("the API failed ({})", status_text(r.status)), words),
+            retry_hint(error)
+        ),
+        E::Http(r) => with_words(
+            format!(
+                "unexpected answer to {} ({})",
+                clean(&r.endpoint),
+                status_text(r.status)
+            ),
+            words,
+        ),
+        E::Decode {
+            endpoint,
+            status,
+            message,
+            ..
+        } => format!(
+            "unexpected answer to {} (HTTP {status}): {}. Is {base_url} the ACSES API?",
+            clean(endpoint),
+            clean(message)
+        ),
+        E::Config(m) => format!("invalid configuration: {}", clean(m)),
+        other => clean(&other.to_string()),
+    }
+}
+
+fn listen_message(addr: &SocketAddr, e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::AddrInUse => format!(
+            "cannot listen on {addr}: the address is already in use (another `acses emulator`?). \
+             Try --addr 127.0.0.1:0 for a free port."
+        ),
+        io::ErrorKind::AddrNotAvailable => {
+            format!("cannot listen on {addr}: no such local address.")
+        }
+        io::ErrorKind::PermissionDenied => {
+            format!(
+                "cannot listen on {addr}: permission denied (ports below 1024 need privileges)."
+            )
+        }
+        _ => format!("cannot listen on {addr}: {e}"),
+    }
+}

@@ -1,0 +1,370 @@
+//! Everything the CLI prints on stdout: tables and sentences for people, JSON for
+//! scripts. Pure functions of the API's models, so the formats are tested without a server.
+//!
+//! Text that comes from the server is passed through [`clean`] before it reaches a
+//! terminal, so a hostile or broken service cannot send escape sequences.
+
+use std::fmt::Write as _;
+
+use acses_api::{
+    Appointment, AppointmentId, DealerLocationId, LockerSystem, LockerSystemId, ObjectStatus, Pin,
+    Timestamp, WebhookHistory,
+};
+use serde::Serialize;
+use serde_json::json;
+use time::macros::format_description;
+use time::UtcOffset;
+
+/// Replaces control characters (ESC, newlines, ...) with `?` so one value stays one
+/// harmless line; JSON output does not need this (serde escapes them).
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// `2024-03-29 10:00:03 UTC`. UTC on purpose: the local offset cannot be read
+/// soundly from a multi-threaded process, and a wrong "local" time is worse than UTC.
+pub fn format_time(at: &Timestamp) -> String {
+    let utc = at.0.to_offset(UtcOffset::UTC);
+    utc.format(format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+    ))
+    .unwrap_or_else(|_| at.to_rfc3339())
+}
+
+/// Minutes only: planned appointment times have no seconds.
+fn format_minutes(at: &Timestamp) -> String {
+    let utc = at.0.to_offset(UtcOffset::UTC);
+    utc.format(format_description!(
+        "[year]-[month]-[day] [hour]:[minute] UTC"
+    ))
+    .unwrap_or_else(|_| at.to_rfc3339())
+}
+
+/// A left-aligned table with a header row, two spaces between columns, no
+/// trailing blanks. Widths count chars, which is right for the Latin names the
+/// service holds (wide CJK glyphs would misalign, never break).
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let mut out = String::new();
+    let header: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    for row in std::iter::once(&header).chain(rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            let pad = widths
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(cell.chars().count());
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn yes_no(v: bool) -> &'static str {
+    if v {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+// ---------------------------------------------------------------- lockers
+
+pub fn lockers_text(location: DealerLocationId, lockers: &[LockerSystem]) -> String {
+    if lockers.is_empty() {
+        return format!("No lockers at location {location}.\n");
+    }
+    let rows: Vec<Vec<String>> = lockers
+        .iter()
+        .map(|l| {
+            vec![
+                clean(l.id.as_str()),
+                clean(&l.name),
+                yes_no(l.active).to_owned(),
+            ]
+        })
+        .collect();
+    table(&["ID", "NAME", "ACTIVE"], &rows)
+}
+
+pub fn lockers_json(location: DealerLocationId, lockers: &[LockerSystem]) -> serde_json::Value {
+    json!({ "dealer_location_id": location, "lockers": lockers })
+}
+
+// ----------------------------------------------------------- appointments
+
+pub fn appointments_text(location: DealerLocationId, appointments: &[Appointment]) -> String {
+    if appointments.is_empty() {
+        return format!("No appointments at location {location}.\n");
+    }
+    let rows: Vec<Vec<String>> = appointments
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                clean(&a.license_plate),
+                clean(&a.customer_name),
+                a.planned_at
+                    .as_ref()
+                    .map(format_minutes)
+                    .unwrap_or_default(),
+                match a.keys_in_locker {
+                    Some(v) => yes_no(v).to_owned(),
+                    None => "?".to_owned(),
+                },
+            ]
+        })
+        .collect();
+    table(
+        &["ID", "PLATE", "CUSTOMER", "PLANNED", "KEYS IN LOCKER"],
+        &rows,
+    )
+}
+
+pub fn appointments_json(
+    location: DealerLocationId,
+    appointments: &[Appointment],
+) -> serde_json::Value {
+    json!({ "dealer_location_id": location, "appointments": appointments })
+}
+
+// ------------------------------------------------------------------- PINs
+
+/// What a PIN is for; decides the wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinPurpose {
+    Pickup,
+    AssistPickup,
+    DropBack,
+}
+
+impl PinPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PinPurpose::Pickup => "pickup",
+            PinPurpose::AssistPickup => "assist_pickup",
+            PinPurpose::DropBack => "drop_back",
+        }
+    }
+}
+
+/// The PIN on a line of its own, so it can be read at a glance (and `tail -1`'d).
+pub fn pin_text(
+    purpose: PinPurpose,
+    appointment: AppointmentId,
+    locker: Option<&LockerSystemId>,
+    pin: Option<&Pin>,
+) -> String {
+    match (pin, purpose) {
+        (Some(pin), PinPurpose::Pickup) => format!(
+            "PIN to pick up the keys of appointment {appointment}:\n{}\n",
+            clean(pin.expose())
+        ),
+        (Some(pin), PinPurpose::AssistPickup) => format!(
+            "PIN for the customer to pick up the keys of appointment {appointment}:\n{}\n",
+            clean(pin.expose())
+        ),
+        (Some(pin), PinPurpose::DropBack) => format!(
+            "PIN to put the keys of appointment {appointment} back into locker {}:\n{}\n",
+            locker.map(|l| clean(l.as_str())).unwrap_or_default(),
+            clean(pin.expose())
+        ),
+        (None, PinPurpose::Pickup | PinPurpose::AssistPickup) => {
+            format!("No PIN issued: the keys of appointment {appointment} are not in the locker.\n")
+        }
+        (None, PinPurpose::DropBack) => format!(
+            "No PIN issued: the API gave no drop-back PIN for appointment {appointment} \
+             (are its keys already in a locker?).\n"
+        ),
+    }
+}
+
+pub fn pin_json(
+    purpose: PinPurpose,
+    appointment: AppointmentId,
+    locker: Option<&LockerSystemId>,
+    pin: Option<&Pin>,
+) -> serde_json::Value {
+    let mut v = json!({
+        "action": purpose.as_str(),
+        "appointment_id": appointment,
+        "acses_pin": pin.map(Pin::expose),
+    });
+    if let (Some(locker), Some(obj)) = (locker, v.as_object_mut()) {
+        obj.insert("locker_system_id".to_owned(), json!(locker));
+    }
+    v
+}
+
+// --------------------------------------------------------------- simulate
+
+pub fn simulate_text(locker: &LockerSystemId, action: &ObjectStatus) -> String {
+    format!(
+        "Door opened at locker {}: {}.\n",
+        clean(locker.as_str()),
+        action_words(action)
+    )
+}
+
+pub fn simulate_json(
+    location: DealerLocationId,
+    locker: &LockerSystemId,
+    action: &ObjectStatus,
+) -> serde_json::Value {
+    json!({
+        "simulated": true,
+        "dealer_location_id": location,
+        "locker_system_id": locker,
+        "action": action.as_str(),
+    })
+}
+
+// ---------------------------------------------------------------- history
+
+/// What the door did, in words.
+pub fn action_words(action: &ObjectStatus) -> String {
+    match action {
+        ObjectStatus::Dropoff => "keys dropped off".to_owned(),
+        ObjectStatus::Checkout => "keys picked up".to_owned(),
+        ObjectStatus::Registered => "booking registered".to_owned(),
+        ObjectStatus::Expired => "booking expired".to_owned(),
+        ObjectStatus::Unknown(t) if t.trim().is_empty() => "unknown action".to_owned(),
+        ObjectStatus::Unknown(t) => format!("unknown action \"{}\"", clean(t.trim())),
+    }
+}
+
+/// One history entry, flattened for display and for `--json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DoorEvent {
+    /// The webhook event id (what `--follow` deduplicates on).
+    pub id: String,
+    /// When the door event happened (the event's date, else when it was sent).
+    pub time: Option<Timestamp>,
+    /// False when the entry's sent content is not a webhook event; the fields
+    /// below are then null.
+    pub readable: bool,
+    pub locker_system_id: Option<String>,
+    pub cell: Option<String>,
+    /// Wire text: dropoff, checkout, registered, expired, or what the server sent.
+    pub action: Option<String>,
+    /// The booking's code: the PIN that opened the door.
+    pub code: Option<String>,
+    pub booking_state: Option<String>,
+}
+
+impl DoorEvent {
+    pub fn from_history(entry: &WebhookHistory) -> DoorEvent {
+        let mut id = entry.webhook_event_id.as_str().to_owned();
+        match entry.event() {
+            Ok(ev) => {
+                if id.is_empty() {
+                    id = ev.event_id.as_str().to_owned();
+                }
+                let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
+                let cell = non_empty(ev.cell_number.as_str())
+                    .or_else(|| non_empty(ev.booking.locker_cell_number.as_str()));
+                let locker = non_empty(ev.locker_system_id.as_str())
+                    .or_else(|| non_empty(ev.booking.locker_system_id.as_str()));
+                DoorEvent {
+                    id,
+                    time: ev.event_date.or(entry.sent_date),
+                    readable: true,
+                    locker_system_id: locker,
+                    cell,
+                    action: Some(ev.event_name.as_str().to_owned()),
+                    code: non_empty(&ev.booking.code),
+                    booking_state: non_empty(ev.booking.state.as_str()),
+                }
+            }
+            Err(_) => DoorEvent {
+                id,
+                time: entry.sent_date,
+                readable: false,
+                locker_system_id: None,
+                cell: None,
+                action: None,
+                code: None,
+                booking_state: None,
+            },
+        }
+    }
+
+    /// One line in words, the same in `history` and `history --follow`:
+    /// `2024-03-29 10:00:03 UTC  locker 151  cell 7   keys picked up    code 123456`
+    pub fn text_line(&self) -> String {
+        let time = self
+            .time
+            .as_ref()
+            .map(format_time)
+            .unwrap_or_else(|| "(no date)".to_owned());
+        if !self.readable {
+            return format!("{time:<23}  unreadable entry {}", clean(&self.id));
+        }
+        let mut line = format!("{time:<23}  ");
+        let dash = || "-".to_owned();
+        let locker = self
+            .locker_system_id
+            .as_deref()
+            .map(clean)
+            .unwrap_or_else(dash);
+        let cell = self.cell.as_deref().map(clean).unwrap_or_else(dash);
+        let action = self
+            .action
+            .as_deref()
+            .map(|a| {
+                let Ok(status) = a.parse::<ObjectStatus>();
+                action_words(&status)
+            })
+            .unwrap_or_else(|| "unknown action".to_owned());
+        let _ = write!(line, "locker {locker:<5}  cell {cell:<3}  {action:<18}");
+        match &self.code {
+            Some(code) => {
+                let _ = write!(line, "  code {}", clean(code));
+            }
+            None => line.push_str("  (no code)"),
+        }
+        line.trim_end().to_owned()
+    }
+}
+
+pub fn history_text(location: DealerLocationId, events: &[DoorEvent]) -> String {
+    if events.is_empty() {
+        return format!("No door events at location {location}.\n");
+    }
+    let mut out = String::new();
+    for ev in events {
+        out.push_str(&ev.text_line());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn history_json(location: DealerLocationId, events: &[DoorEvent]) -> serde_json::Value {
+    json!({ "dealer_location_id": location, "events": events })
+}
+
+// --------------------------------------------------------------- emulator
+
+pub fn emulator_text(url: &str, token: &str) -> String {
+    format!("ACSES emulator listening on {url} (token: {token})\nPress Ctrl-C to stop.\n")
+}
+
+pub fn emulator_json(url: &str, token: &str) -> serde_json::Value {
+    json!({ "listening": url, "token": token })
+}
