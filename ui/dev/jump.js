@@ -18,12 +18,13 @@ export async function jump(ctx, { screen, action }) {
     case 'pin-success':
     case 'pin-expired': {
       const a = action || 'pickup';
-      await ctx.flow.start(a, await api.findAppointment(a === 'dropBack' ? 1002 : 1001));
+      const id = a === 'dropBack' ? 1002 : 1001;
+      await ctx.flow.start(a, await api.findAppointment(id));
       if (screen === 'pin-success') {
         await wait(100);
         await api.simulateDoor();
       }
-      if (screen === 'pin-expired') window.__mockTauri.emit('pin://expired', { appointmentId: 1001 });
+      if (screen === 'pin-expired') window.__mockTauri.emit('pin://expired', { appointmentId: id });
       break;
     }
     case 'pin-nopin':
