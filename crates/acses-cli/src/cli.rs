@@ -30,7 +30,9 @@ Exit codes: 0 success, 1 API or other error (one `error:` line on stderr), 2 usa
 
 /// Script the Claire ACSES key-locker API, and run a local emulator of it.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "acses", version, after_help = AFTER_HELP)]
+// args_override_self: a repeated option means its last value, so an alias
+// (`alias acses83="acses --location 83"`) can still be overridden.
+#[command(name = "acses", version, after_help = AFTER_HELP, args_override_self = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

@@ -90,10 +90,10 @@ fn client(g: &GlobalArgs) -> Result<Client, CliError> {
 }
 
 /// Writes a JSON document (pretty, one per command) or text, and flushes.
-fn emit(
+fn emit<J: serde::Serialize>(
     g: &GlobalArgs,
     out: &mut impl Write,
-    json: impl FnOnce() -> serde_json::Value,
+    json: impl FnOnce() -> J,
     text: impl FnOnce() -> String,
 ) -> Result<(), CliError> {
     if g.json {

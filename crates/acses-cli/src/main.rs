@@ -1,5 +1,6 @@
 //! `acses`: parse, run, turn any failure into one `error:` line and an exit code.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use acses_cli::{Cli, Command, EXIT_FAILURE};
@@ -46,5 +47,6 @@ fn init_tracing(cli: &Cli) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

@@ -11,7 +11,6 @@ use acses_api::{
     Timestamp, WebhookHistory,
 };
 use serde::Serialize;
-use serde_json::json;
 use time::macros::format_description;
 use time::UtcOffset;
 
@@ -103,8 +102,18 @@ pub fn lockers_text(location: DealerLocationId, lockers: &[LockerSystem]) -> Str
     table(&["ID", "NAME", "ACTIVE"], &rows)
 }
 
-pub fn lockers_json(location: DealerLocationId, lockers: &[LockerSystem]) -> serde_json::Value {
-    json!({ "dealer_location_id": location, "lockers": lockers })
+/// `{"dealer_location_id": 82, "lockers": [...]}`
+#[derive(Debug, Serialize)]
+pub struct LockersDoc<'a> {
+    pub dealer_location_id: DealerLocationId,
+    pub lockers: &'a [LockerSystem],
+}
+
+pub fn lockers_json(location: DealerLocationId, lockers: &[LockerSystem]) -> LockersDoc<'_> {
+    LockersDoc {
+        dealer_location_id: location,
+        lockers,
+    }
 }
 
 // ----------------------------------------------------------- appointments
@@ -137,11 +146,21 @@ pub fn appointments_text(location: DealerLocationId, appointments: &[Appointment
     )
 }
 
+/// `{"dealer_location_id": 82, "appointments": [...]}`
+#[derive(Debug, Serialize)]
+pub struct AppointmentsDoc<'a> {
+    pub dealer_location_id: DealerLocationId,
+    pub appointments: &'a [Appointment],
+}
+
 pub fn appointments_json(
     location: DealerLocationId,
     appointments: &[Appointment],
-) -> serde_json::Value {
-    json!({ "dealer_location_id": location, "appointments": appointments })
+) -> AppointmentsDoc<'_> {
+    AppointmentsDoc {
+        dealer_location_id: location,
+        appointments,
+    }
 }
 
 // ------------------------------------------------------------------- PINs
@@ -195,21 +214,29 @@ pub fn pin_text(
     }
 }
 
-pub fn pin_json(
+/// `{"action": "pickup", "appointment_id": 120301, "acses_pin": "123456"}`
+/// (`acses_pin` null when none was issued; `locker_system_id` only for drop-back).
+#[derive(Debug, Serialize)]
+pub struct PinDoc<'a> {
+    pub action: &'static str,
+    pub appointment_id: AppointmentId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locker_system_id: Option<&'a LockerSystemId>,
+    pub acses_pin: Option<&'a str>,
+}
+
+pub fn pin_json<'a>(
     purpose: PinPurpose,
     appointment: AppointmentId,
-    locker: Option<&LockerSystemId>,
-    pin: Option<&Pin>,
-) -> serde_json::Value {
-    let mut v = json!({
-        "action": purpose.as_str(),
-        "appointment_id": appointment,
-        "acses_pin": pin.map(Pin::expose),
-    });
-    if let (Some(locker), Some(obj)) = (locker, v.as_object_mut()) {
-        obj.insert("locker_system_id".to_owned(), json!(locker));
+    locker: Option<&'a LockerSystemId>,
+    pin: Option<&'a Pin>,
+) -> PinDoc<'a> {
+    PinDoc {
+        action: purpose.as_str(),
+        appointment_id: appointment,
+        locker_system_id: locker,
+        acses_pin: pin.map(Pin::expose),
     }
-    v
 }
 
 // --------------------------------------------------------------- simulate
@@ -222,17 +249,26 @@ pub fn simulate_text(locker: &LockerSystemId, action: &ObjectStatus) -> String {
     )
 }
 
-pub fn simulate_json(
+/// `{"simulated": true, "dealer_location_id": 82, "locker_system_id": "151", "action": "checkout"}`
+#[derive(Debug, Serialize)]
+pub struct SimulateDoc<'a> {
+    pub simulated: bool,
+    pub dealer_location_id: DealerLocationId,
+    pub locker_system_id: &'a LockerSystemId,
+    pub action: &'a str,
+}
+
+pub fn simulate_json<'a>(
     location: DealerLocationId,
-    locker: &LockerSystemId,
-    action: &ObjectStatus,
-) -> serde_json::Value {
-    json!({
-        "simulated": true,
-        "dealer_location_id": location,
-        "locker_system_id": locker,
-        "action": action.as_str(),
-    })
+    locker: &'a LockerSystemId,
+    action: &'a ObjectStatus,
+) -> SimulateDoc<'a> {
+    SimulateDoc {
+        simulated: true,
+        dealer_location_id: location,
+        locker_system_id: locker,
+        action: action.as_str(),
+    }
 }
 
 // ---------------------------------------------------------------- history
@@ -355,8 +391,18 @@ pub fn history_text(location: DealerLocationId, events: &[DoorEvent]) -> String 
     out
 }
 
-pub fn history_json(location: DealerLocationId, events: &[DoorEvent]) -> serde_json::Value {
-    json!({ "dealer_location_id": location, "events": events })
+/// `{"dealer_location_id": 82, "events": [...]}`
+#[derive(Debug, Serialize)]
+pub struct HistoryDoc<'a> {
+    pub dealer_location_id: DealerLocationId,
+    pub events: &'a [DoorEvent],
+}
+
+pub fn history_json(location: DealerLocationId, events: &[DoorEvent]) -> HistoryDoc<'_> {
+    HistoryDoc {
+        dealer_location_id: location,
+        events,
+    }
 }
 
 // --------------------------------------------------------------- emulator
@@ -365,6 +411,16 @@ pub fn emulator_text(url: &str, token: &str) -> String {
     format!("ACSES emulator listening on {url} (token: {token})\nPress Ctrl-C to stop.\n")
 }
 
-pub fn emulator_json(url: &str, token: &str) -> serde_json::Value {
-    json!({ "listening": url, "token": token })
+/// `{"listening": "http://127.0.0.1:8787", "token": "demo-token"}`
+#[derive(Debug, Serialize)]
+pub struct EmulatorDoc<'a> {
+    pub listening: &'a str,
+    pub token: &'a str,
+}
+
+pub fn emulator_json<'a>(url: &'a str, token: &'a str) -> EmulatorDoc<'a> {
+    EmulatorDoc {
+        listening: url,
+        token,
+    }
 }
