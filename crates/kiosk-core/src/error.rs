@@ -58,8 +58,14 @@ impl KioskError {
 /// technical detail (status, endpoint, body) goes to the log, not to the screen.
 impl From<acses_api::Error> for KioskError {
     fn from(e: acses_api::Error) -> Self {
+        KioskError::from(&e)
+    }
+}
+
+impl From<&acses_api::Error> for KioskError {
+    fn from(e: &acses_api::Error) -> Self {
         use acses_api::Error as E;
-        let (kind, message): (ErrorKind, String) = match &e {
+        let (kind, message): (ErrorKind, String) = match e {
             E::Unauthorized(_) => (ErrorKind::Unauthorized, text::UNAUTHORIZED.into()),
             E::RateLimited { .. } => (ErrorKind::RateLimited, text::RATE_LIMITED.into()),
             E::Unavailable { .. } => (ErrorKind::Maintenance, text::MAINTENANCE.into()),

@@ -1,6 +1,7 @@
 //! The kiosk's logic, without Tauri: the shell (src-tauri) is a few lines per command over
 //! [`Kiosk`], and receives events through an [`EventSink`].
 
+pub mod backoff;
 pub mod error;
 pub mod launch;
 pub mod pin;
@@ -9,6 +10,7 @@ pub mod scanner;
 pub mod settings;
 pub mod sink;
 pub mod text;
+pub mod watcher;
 
 pub use error::{ErrorKind, KioskError};
 pub use launch::LaunchOptions;
@@ -18,3 +20,4 @@ pub use sink::{
     ChannelSink, Connection, ConnectionState, DoorAction, DoorEvent, EventSink, NullSink,
     PinExpired, PinOpened, SinkEvent,
 };
+pub use watcher::{DoorWatcher, HistorySource, WatchedPin, WatcherConfig, WatcherHandle};
