@@ -22,7 +22,7 @@ use crate::timestamp::Timestamp;
 
 macro_rules! wire_enum {
     (
-        $(#[$doc:meta])* $name:ident, $what:literal {
+        $(#[$doc:meta])* $name:ident {
             $( $(#[$vdoc:meta])* $variant:ident => $wire:literal ),+ $(,)?
         }
     ) => {
@@ -90,7 +90,7 @@ macro_rules! wire_enum {
 
 wire_enum!(
     /// State of an ACSES booking (`BOOKED`, `USED`, `EXPIRED`).
-    BookingState, "booking state" {
+    BookingState {
         Booked => "BOOKED",
         Used => "USED",
         Expired => "EXPIRED",
@@ -100,7 +100,7 @@ wire_enum!(
 wire_enum!(
     /// What happened to the object (key) in a cell; also the `action` of
     /// `simulate` (`dropoff` when dropping a key, `checkout` when taking one).
-    ObjectStatus, "object status" {
+    ObjectStatus {
         Registered => "registered",
         Dropoff => "dropoff",
         Checkout => "checkout",

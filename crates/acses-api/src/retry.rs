@@ -6,11 +6,19 @@ use rand::Rng;
 
 use crate::error::Error;
 
-/// How transient failures are retried.
+/// How transient failures are retried, with exponential backoff.
 ///
-/// Which failures count depends on the call (see [`CallKind`]): reads retry
-/// anything transient, PIN-issuing calls only failures where the server
-/// provably did not act, state-changing calls never.
+/// Which failures count depends on the call:
+/// - reads (`list_available_lockers`, `events_history*`, `list_appointments`)
+///   retry every transient error: 429 (honouring `Retry-After` up to
+///   `retry_after_cap`), 500/502/503/504, connect errors, timeouts;
+/// - PIN-issuing calls (`pickup`, `assist_pickup`, `drop_back`) are retried
+///   only where the server provably did not act: connect errors (the request
+///   was never sent) and 429/503 (refused before processing). A timeout, a
+///   connection lost mid-way or a 500/502/504 may come after ACSES created the
+///   booking; a retry could issue a second PIN (or another cell), so those go
+///   back to the caller, who can ask the person at the kiosk;
+/// - `simulate` and `events_handler` change state and are never retried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 = no retry).
