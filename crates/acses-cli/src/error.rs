@@ -112,7 +112,8 @@ fn server_words(error: &acses_api::Error) -> Option<String> {
         .filter(|m| !m.trim().is_empty());
     from_json
         .or_else(|| error.server_message())
-        .map(|m| clean(m.trim()))
+        // Our lines add their own punctuation after the server's words.
+        .map(|m| clean(m.trim().trim_end_matches('.')))
 }
 
 fn with_words(head: String, words: Option<String>) -> String {
@@ -122,9 +123,12 @@ fn with_words(head: String, words: Option<String>) -> String {
     }
 }
 
-fn retry_hint(error: &acses_api::Error) -> String {
+/// " Try again in 7s." from Retry-After, else " Try again later." unless the
+/// server's words already say so.
+fn retry_hint(error: &acses_api::Error, words: Option<&str>) -> String {
     match error.retry_after() {
         Some(d) => format!(" Try again in {}s.", d.as_secs().max(1)),
+        None if words.is_some_and(|w| w.to_lowercase().contains("try again")) => String::new(),
         None => " Try again later.".to_owned(),
     }
 }
@@ -142,9 +146,8 @@ pub fn api_message(base_url: &str, error: &acses_api::Error) -> String {
             format!("cannot reach {base_url} — is the API (or `acses emulator`) running?")
         }
         E::Timeout { endpoint } => format!(
-            "{base_url} did not answer in time ({}).{}",
-            clean(endpoint),
-            " Try again later."
+            "{base_url} did not answer in time ({}). Try again later.",
+            clean(endpoint)
         ),
         E::Transport { endpoint, .. } => format!(
             "the connection to {base_url} broke during {}. Try again.",
@@ -155,11 +158,15 @@ pub fn api_message(base_url: &str, error: &acses_api::Error) -> String {
             words,
         ),
         E::NotFound(r) => match words {
+            // The document's 404 means a wrong endpoint: point at --base-url.
+            Some(w) if w.to_lowercase().contains("endpoint") => format!(
+                "{w} ({}). Check --base-url ({base_url}).",
+                status_text(r.status)
+            ),
             // The server explained (e.g. "no appointment 9999"): its words first.
             Some(w) => format!("{w} ({})", status_text(r.status)),
             None => format!(
-                "{} answered 404 Not Found for {}. Check --base-url.",
-                base_url,
+                "{base_url} answered 404 Not Found for {}. Check --base-url.",
                 clean(&r.endpoint)
             ),
         },
@@ -170,24 +177,21 @@ pub fn api_message(base_url: &str, error: &acses_api::Error) -> String {
         E::RateLimited { response, .. } => format!(
             "the API is rate limiting us ({}).{}",
             status_text(response.status),
-            retry_hint(error)
+            retry_hint(error, None)
         ),
-        E::Unavailable { response, .. } => format!(
-            "{}.{}",
-            with_words(
-                format!(
-                    "the API is temporarily unavailable ({})",
-                    status_text(response.status)
-                ),
-                words
-            ),
-            retry_hint(error)
-        ),
-        E::Server(r) => format!(
-            "{}.{}",
-            with_words(format!("the API failed ({})", status_text(r.status)), words),
-            retry_hint(error)
-        ),
+        E::Unavailable { response, .. } => {
+            let hint = retry_hint(error, words.as_deref());
+            let head = format!(
+                "the API is temporarily unavailable ({})",
+                status_text(response.status)
+            );
+            format!("{}.{hint}", with_words(head, words))
+        }
+        E::Server(r) => {
+            let hint = retry_hint(error, words.as_deref());
+            let head = format!("the API failed ({})", status_text(r.status));
+            format!("{}.{hint}", with_words(head, words))
+        }
         E::Http(r) => with_words(
             format!(
                 "unexpected answer to {} ({})",
