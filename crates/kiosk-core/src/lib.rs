@@ -1,6 +1,7 @@
 //! The kiosk's logic, without Tauri: the shell (src-tauri) is a few lines per command over
 //! [`Kiosk`], and receives events through an [`EventSink`].
 
+pub mod appointments;
 pub mod backoff;
 pub mod error;
 pub mod launch;
