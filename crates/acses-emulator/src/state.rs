@@ -119,9 +119,10 @@ impl EmulatorState {
         f(&mut world, now, &self.shared.config)
     }
 
-    /// A copy of the world as it is now (after expiring overdue bookings).
+    /// A copy of the world exactly as stored: unlike [`Self::with_world`] it expires nothing, so a
+    /// test can tell lazy expiry from the background sweep.
     pub fn snapshot(&self) -> World {
-        self.with_world(|world| world.clone())
+        self.lock_world().clone()
     }
 
     /// Expires overdue bookings now; returns how many expired.
