@@ -40,7 +40,7 @@ fn main() -> ExitCode {
 /// in a terminal wants to watch; neither the token nor PINs are ever logged.
 fn init_tracing(cli: &Cli) {
     let default = match cli.command {
-        Command::Emulator(_) => "warn,acses_emulator=info",
+        Command::Emulator(_) => "warn,acses_emulator::world=info",
         _ => "warn",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
