@@ -232,3 +232,87 @@ fn listen_message(addr: &SocketAddr, e: &io::Error) -> String {
         _ => format!("cannot listen on {addr}: {e}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use acses_api::Error;
+
+    const URL: &str = "http://127.0.0.1:8787";
+
+    fn line(status: u16, body: &str) -> String {
+        api_message(
+            URL,
+            &Error::from_status("POST /v1/employees/pickup", status, None, body.as_bytes()),
+        )
+    }
+
+    #[test]
+    fn each_status_gets_its_own_advice() {
+        assert_eq!(
+            line(401, ""),
+            "the API rejected the token (401 Unauthorized). Check --token / ACSES_TOKEN."
+        );
+        assert_eq!(
+            line(
+                400,
+                r#"{"error":"invalid_field","message":"appointment_id must be a number."}"#
+            ),
+            "the API refused the request (400 Bad Request): appointment_id must be a number"
+        );
+        assert_eq!(
+            line(
+                404,
+                r#"{"error":"appointment_not_found","message":"no appointment 9"}"#
+            ),
+            "no appointment 9 (404 Not Found)"
+        );
+        assert_eq!(
+            line(404, ""),
+            "http://127.0.0.1:8787 answered 404 Not Found for POST /v1/employees/pickup. Check --base-url."
+        );
+        assert!(line(405, "").contains("405 Method Not Allowed"));
+        assert_eq!(
+            line(502, "<html><title>502 Bad Gateway</title></html>"),
+            "the API failed (502 Bad Gateway): 502 Bad Gateway. Try again later."
+        );
+        assert_eq!(
+            line(418, "teapot"),
+            "unexpected answer to POST /v1/employees/pickup (HTTP 418): teapot"
+        );
+        let e = Error::from_status("x", 503, Some(std::time::Duration::from_secs(20)), b"");
+        assert_eq!(
+            api_message(URL, &e),
+            "the API is temporarily unavailable (503 Service Unavailable). Try again in 20s."
+        );
+    }
+
+    #[test]
+    fn server_words_cannot_inject_lines_or_escapes() {
+        let l = line(400, "{\"message\":\"bad\\n\\u001b[2Jthing\"}");
+        assert!(!l.contains('\n') && !l.contains('\u{1b}'), "{l:?}");
+    }
+
+    #[test]
+    fn other_failures() {
+        assert!(
+            api_message(URL, &Error::Config("base URL has no host".into()))
+                .starts_with("invalid configuration: base URL has no host")
+        );
+        let e = Error::Timeout {
+            endpoint: "POST /v1/events/history".into(),
+        };
+        assert_eq!(
+            api_message(URL, &e),
+            "http://127.0.0.1:8787 did not answer in time (POST /v1/events/history). Try again later."
+        );
+        let busy = CliError::Listen {
+            addr: "127.0.0.1:8787".parse().unwrap(),
+            source: io::Error::from(io::ErrorKind::AddrInUse),
+        };
+        assert!(busy.to_string().contains("already in use"));
+        assert_eq!(busy.exit_code(), EXIT_FAILURE);
+        assert!(CliError::Output(io::Error::from(io::ErrorKind::BrokenPipe)).is_broken_pipe());
+        assert!(!CliError::Output(io::Error::from(io::ErrorKind::Other)).is_broken_pipe());
+    }
+}

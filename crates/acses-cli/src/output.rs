@@ -424,3 +424,149 @@ pub fn emulator_json<'a>(url: &'a str, token: &'a str) -> EmulatorDoc<'a> {
         token,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use acses_api::WebhookEventId;
+
+    fn entry(id: &str, content: &str) -> WebhookHistory {
+        WebhookHistory {
+            webhook_event_id: WebhookEventId::from(id),
+            sent_content: content.to_owned(),
+            sent_date: Timestamp::parse_lenient("2024-03-29T10:00:05Z"),
+            ..WebhookHistory::default()
+        }
+    }
+
+    const EVENT: &str = r#"{"tablekey":"70000001","lockersystem":"151","cellnumber":"7",
+        "eventName":"checkout","eventDate":"2024-03-29T11:00:03+01:00",
+        "booking":{"code":"123456","state":"USED","lockercell":"7","siteTablekey":"151"}}"#;
+
+    #[test]
+    fn table_pads_columns_and_trims_line_ends() {
+        let rows = vec![
+            vec!["1".to_owned(), "Jan".to_owned(), "yes".to_owned()],
+            vec!["100".to_owned(), "Fatma Yılmaz".to_owned(), "".to_owned()],
+        ];
+        assert_eq!(
+            table(&["ID", "NAME", "X"], &rows),
+            "ID   NAME          X\n1    Jan           yes\n100  Fatma Yılmaz\n"
+        );
+    }
+
+    #[test]
+    fn clean_replaces_control_characters() {
+        assert_eq!(clean("a\u{1b}[31mb\nc\td"), "a?[31mb?c?d");
+        assert_eq!(clean("Yılmaz — ok"), "Yılmaz — ok");
+    }
+
+    #[test]
+    fn times_are_shown_in_utc() {
+        let t = Timestamp::parse_lenient("2024-03-29T11:00:03+01:00").unwrap();
+        assert_eq!(format_time(&t), "2024-03-29 10:00:03 UTC");
+        assert_eq!(format_minutes(&t), "2024-03-29 10:00 UTC");
+    }
+
+    #[test]
+    fn door_event_from_a_readable_entry() {
+        let ev = DoorEvent::from_history(&entry("70000001", EVENT));
+        assert!(ev.readable);
+        assert_eq!(ev.id, "70000001");
+        assert_eq!(ev.locker_system_id.as_deref(), Some("151"));
+        assert_eq!(ev.cell.as_deref(), Some("7"));
+        assert_eq!(ev.action.as_deref(), Some("checkout"));
+        assert_eq!(ev.code.as_deref(), Some("123456"));
+        assert_eq!(ev.booking_state.as_deref(), Some("USED"));
+        // The event's own date wins over the sent date.
+        assert_eq!(
+            ev.text_line(),
+            "2024-03-29 10:00:03 UTC  locker 151    cell 7    keys picked up      code 123456"
+        );
+    }
+
+    #[test]
+    fn door_event_falls_back_to_booking_fields_and_event_id() {
+        let content = r#"{"eventName":"dropoff","tablekey":"e9",
+            "booking":{"lockercell":"3","siteTablekey":"152"}}"#;
+        let ev = DoorEvent::from_history(&entry("", content));
+        assert_eq!(ev.id, "e9");
+        assert_eq!(ev.cell.as_deref(), Some("3"));
+        assert_eq!(ev.locker_system_id.as_deref(), Some("152"));
+        assert_eq!(ev.code, None);
+        assert_eq!(
+            ev.time,
+            entry("", "").sent_date,
+            "no event date: the sent date"
+        );
+        assert!(
+            ev.text_line().ends_with("keys dropped off    (no code)"),
+            "{}",
+            ev.text_line()
+        );
+    }
+
+    #[test]
+    fn unreadable_entries_are_a_line_not_an_error() {
+        for content in ["", "null", "[1,2]", "{\"eventName\":", "<html>"] {
+            let ev = DoorEvent::from_history(&entry("77", content));
+            assert!(!ev.readable, "{content}");
+            assert_eq!(ev.code, None);
+            assert_eq!(
+                ev.text_line(),
+                "2024-03-29 10:00:05 UTC  unreadable entry 77"
+            );
+        }
+        let mut no_date = entry("x\u{1b}", "garbage");
+        no_date.sent_date = None;
+        assert_eq!(
+            DoorEvent::from_history(&no_date).text_line(),
+            "(no date)                unreadable entry x?"
+        );
+    }
+
+    #[test]
+    fn actions_in_words() {
+        let words = |s: &str| {
+            let Ok(status) = s.parse::<ObjectStatus>();
+            action_words(&status)
+        };
+        assert_eq!(words("dropoff"), "keys dropped off");
+        assert_eq!(words("CHECKOUT"), "keys picked up");
+        assert_eq!(words("registered"), "booking registered");
+        assert_eq!(words("expired"), "booking expired");
+        assert_eq!(words(""), "unknown action");
+        assert_eq!(words("opened\u{7}"), "unknown action \"opened?\"");
+    }
+
+    #[test]
+    fn pin_sentences() {
+        let a = AppointmentId(1001);
+        let pin = Pin::new("482913");
+        let locker = LockerSystemId::from("151");
+        assert_eq!(
+            pin_text(PinPurpose::Pickup, a, None, Some(&pin)),
+            "PIN to pick up the keys of appointment 1001:\n482913\n"
+        );
+        assert_eq!(
+            pin_text(PinPurpose::Pickup, a, None, None),
+            "No PIN issued: the keys of appointment 1001 are not in the locker.\n"
+        );
+        assert_eq!(
+            pin_text(PinPurpose::AssistPickup, a, None, None),
+            "No PIN issued: the keys of appointment 1001 are not in the locker.\n"
+        );
+        assert!(pin_text(PinPurpose::DropBack, a, Some(&locker), Some(&pin))
+            .ends_with("back into locker 151:\n482913\n"));
+        let json =
+            serde_json::to_value(pin_json(PinPurpose::DropBack, a, Some(&locker), None)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"action": "drop_back", "appointment_id": 1001,
+                "locker_system_id": "151", "acses_pin": null})
+        );
+        let json = serde_json::to_value(pin_json(PinPurpose::Pickup, a, None, Some(&pin))).unwrap();
+        assert!(json.get("locker_system_id").is_none());
+        assert_eq!(json["acses_pin"], "482913");
+    }
+}
