@@ -197,7 +197,9 @@
     },
   };
 
+  const calls = []; // every command seen, for browser-driven checks of the UI
   async function invoke(cmd, args) {
+    calls.push(cmd);
     await new Promise((r) => setTimeout(r, LATENCY));
     const fn = commands[cmd];
     if (!fn) throw { kind: 'internal', message: `Unknown command ${cmd}` };
@@ -223,7 +225,7 @@
   }, 10000);
 
   window.__TAURI__ = { core: { invoke }, event: { listen } };
-  window.__mockTauri = { emit, state: { appointments, lockers, events, info } };
+  window.__mockTauri = { emit, calls, state: { appointments, lockers, events, info } };
   if (q.get('screen')) {
     window.__KIOSK_PREVIEW__ = { screen: q.get('screen'), action: q.get('action') || null };
   }

@@ -85,8 +85,8 @@ export function doorEventItem(event, { withBooking = false, withDay = false } = 
   h('span', { class: 'event-cell', text: t('door.cell', { cell: event.cell || '?' }) }),
   h('span', { class: 'event-sep', 'aria-hidden': 'true', text: '·' }),
   h('span', { class: 'event-what', text: doorActionText(event) }),
-  withBooking && event.bookingName
-    ? h('span', { class: 'event-booking', text: event.bookingName }) : null,
+  withBooking
+    ? h('span', { class: 'event-booking', text: event.bookingName || t('activity.booking.none') }) : null,
   event.matchesPin ? h('span', { class: 'tag tag-mine', text: t('door.yourPin') }) : null);
 }
 

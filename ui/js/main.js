@@ -43,6 +43,8 @@ const state = {
   connection: { state: 'connecting', message: null, lastOkAt: null, latencyMs: null },
   flow: null, // { action, appointment, lockers, locker, noteId, ticket }
   scanned: null, // appointment scanned on Home: { id, appointment?, error? }
+  adminUnlocked: false, // settings unlocked with the admin PIN (kiosk mode)
+  settingsDraft: null, // unsaved settings form values kept across a language re-render
 };
 
 // --- shell -------------------------------------------------------------------
@@ -129,6 +131,11 @@ function go(name, params = {}) {
     }
   }
   if (screenName === 'home') state.flow = null;
+  // Leaving the settings locks them again (kiosk admin PIN); a re-render does not.
+  if (screenName !== 'settings') {
+    state.adminUnlocked = false;
+    state.settingsDraft = null;
+  }
   const root = h('section', { class: `screen screen-${screenName}`, testid: `screen-${screenName}` });
   replace(main, root);
   main.scrollTop = 0;

@@ -83,7 +83,6 @@ export function mount(root, ctx) {
     keypad = createKeypad({
       title: t('locker.note.title'),
       maxLength: 9,
-      idPrefix: 'note-keypad',
       physicalKeys: true,
       onSubmit: (value) => {
         const n = Number(value);

@@ -73,6 +73,7 @@ export function mount(root, ctx) {
         await api.cancelPin().catch(() => {});
       }
     });
+    if (!root.isConnected) return; // the user already went elsewhere meanwhile
     if (to === 'appointment') {
       flow.ticket = null;
       ctx.go('appointment');
@@ -178,7 +179,6 @@ export function mount(root, ctx) {
   function renderSuccess(event) {
     phase = 'success';
     stopPinTimer();
-    cancelled = true; // the backend stops watching an opened PIN by itself
     const cell = (event && event.cell) || '?';
     const countdown = h('p', { class: 'countdown', testid: 'success-countdown' });
     replace(body, outcome({
