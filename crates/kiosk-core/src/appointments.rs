@@ -186,7 +186,7 @@ mod tests {
             license_plate: format!(" P-{id} "),
             customer_name: String::new(),
             planned_at: at.map(Timestamp),
-            keys_in_locker: Some(id % 2 == 0),
+            keys_in_locker: Some(id < 4),
         }
     }
 

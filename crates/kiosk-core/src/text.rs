@@ -72,3 +72,5 @@ pub const SETTING_POLL_ORDER: &str = "The fast check interval cannot be longer t
 pub const SETTING_ADMIN_PIN: &str = "The administrator PIN must be 4 to 8 digits.";
 pub const SETTING_TOKEN: &str = "The API token cannot contain spaces or line breaks.";
 pub const SETTING_HASH: &str = "The administrator PIN could not be stored.";
+pub const NO_TOKEN: &str =
+    "The kiosk has no API token yet. Ask an administrator to enter it in the settings.";

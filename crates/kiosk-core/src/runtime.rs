@@ -1,0 +1,168 @@
+//! Bootstrap: builds what the kiosk talks to. Without an API base URL (or with `--demo`) that is
+//! an embedded emulator with demo data on 127.0.0.1 and a random token ("demo" mode); otherwise
+//! the configured service ("live" mode).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use acses_api::{Client, ClientConfig, DealerLocationId, RetryPolicy};
+use acses_emulator::{EmulatorConfig, RunningEmulator, World};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::appointments::{AppointmentSource, ClaireAppointments, ManualEntry, WithManualFallback};
+use crate::error::{ErrorKind, KioskError};
+use crate::launch::LaunchOptions;
+use crate::service::{Kiosk, Mode};
+use crate::settings::Settings;
+use crate::sink::EventSink;
+use crate::text;
+use crate::watcher::{DoorWatcher, HistorySource, WatcherConfig, WatcherHandle};
+
+/// What the shell loaded before starting the kiosk.
+#[derive(Debug, Clone, Default)]
+pub struct Startup {
+    /// Settings as stored (what `save_settings` edits and the shell persists).
+    pub stored: Settings,
+    /// Token as stored under its own key.
+    pub stored_token: Option<SecretString>,
+    /// Command line and environment; they win for this run only.
+    pub launch: LaunchOptions,
+}
+
+/// Starts the kiosk. Never fails on bad settings: a kiosk whose URL or token is wrong still
+/// starts (showing why in its connection state) so an administrator can fix the settings on it.
+/// Fails only when the embedded emulator cannot bind a local port.
+pub async fn start(startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, KioskError> {
+    let (effective, flag_problem) = match startup.launch.merge(&startup.stored) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            tracing::warn!(field = e.field, "ignoring an invalid command-line option");
+            (startup.stored.clone(), Some(e))
+        }
+    };
+    if let Some(e) = flag_problem {
+        tracing::warn!(%e, "launch option refused");
+    }
+    let token = startup.launch.token(startup.stored_token.clone());
+    let backend = Backend::build(&effective, token.clone(), Arc::clone(&sink)).await?;
+    Ok(Kiosk::new(startup, effective, token, backend, sink))
+}
+
+/// Everything that depends on where the API is: rebuilt when the URL, token or location change.
+pub(crate) struct Backend {
+    pub mode: Mode,
+    /// The client for user actions (retries what is safe to retry).
+    pub client: Result<Client, KioskError>,
+    pub api_base: String,
+    pub location: DealerLocationId,
+    pub location_name: Option<String>,
+    pub watcher: Option<WatcherHandle>,
+    pub appointments: Arc<dyn AppointmentSource>,
+    /// Kept alive for as long as the kiosk talks to it.
+    pub emulator: Mutex<Option<RunningEmulator>>,
+}
+
+impl Backend {
+    pub(crate) async fn build(
+        settings: &Settings,
+        token: Option<SecretString>,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<Backend, KioskError> {
+        let location = DealerLocationId(settings.location_id);
+        let (mode, api_base, token, emulator, location_name) = match &settings.api_base_url {
+            None => {
+                let emulator = acses_emulator::spawn(
+                    EmulatorConfig::with_generated_token(),
+                    World::demo(),
+                    std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+                )
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "cannot start the embedded emulator");
+                    KioskError::internal()
+                })?;
+                let name = emulator
+                    .state()
+                    .snapshot()
+                    .location(settings.location_id)
+                    .map(|l| l.name.clone());
+                let token = SecretString::from(emulator.token().to_owned());
+                (
+                    Mode::Demo,
+                    emulator.base_url(),
+                    Some(token),
+                    Some(emulator),
+                    name,
+                )
+            }
+            Some(url) => (Mode::Live, url.clone(), token, None, None),
+        };
+
+        let clients = match token
+            .as_ref()
+            .filter(|t| !t.expose_secret().trim().is_empty())
+        {
+            None => Err(KioskError::new(ErrorKind::Unauthorized, text::NO_TOKEN)),
+            Some(token) => {
+                let config = ClientConfig::new(api_base.clone(), token.clone());
+                // The watcher has its own backoff: its client must not retry on top of it.
+                let poll_config = config.clone().with_retry(RetryPolicy::none());
+                match (Client::new(config), Client::new(poll_config)) {
+                    (Ok(a), Ok(b)) => Ok((a, b)),
+                    (Err(e), _) | (_, Err(e)) => Err(KioskError::from(e)),
+                }
+            }
+        };
+
+        let (client, watcher, appointments): (_, _, Arc<dyn AppointmentSource>) = match clients {
+            Ok((client, poll_client)) => {
+                let source: Arc<dyn HistorySource> = Arc::new(poll_client);
+                let config = WatcherConfig::new(
+                    location,
+                    Duration::from_millis(settings.active_poll_ms),
+                    Duration::from_millis(settings.idle_poll_ms),
+                );
+                let watcher = DoorWatcher::spawn(source, config, Arc::clone(&sink));
+                let claire = Arc::new(ClaireAppointments::new(client.clone(), location));
+                (
+                    Ok(client),
+                    Some(watcher),
+                    Arc::new(WithManualFallback::new(claire)),
+                )
+            }
+            Err(e) => {
+                tracing::warn!(kind = ?e.kind, "no usable API client; the kiosk waits for settings");
+                sink.connection(&crate::sink::Connection {
+                    state: crate::sink::ConnectionState::Unauthorized,
+                    message: Some(e.message.clone()),
+                    last_ok_at: None,
+                    latency_ms: None,
+                });
+                (Err(e), None, Arc::new(ManualEntry))
+            }
+        };
+        tracing::info!(?mode, location = location.0, "kiosk backend ready");
+        Ok(Backend {
+            mode,
+            client,
+            api_base,
+            location,
+            location_name,
+            watcher,
+            appointments,
+            emulator: Mutex::new(emulator),
+        })
+    }
+
+    pub(crate) async fn shutdown(&self) {
+        if let Some(w) = &self.watcher {
+            w.shutdown().await;
+        }
+        let emulator = self.emulator.lock().ok().and_then(|mut e| e.take());
+        if let Some(e) = emulator {
+            if let Err(err) = e.shutdown().await {
+                tracing::warn!(error = %err, "embedded emulator did not stop cleanly");
+            }
+        }
+    }
+}
