@@ -1,5 +1,20 @@
 //! The kiosk's logic, without Tauri: the shell (src-tauri) is a few lines per command over
 //! [`Kiosk`], and receives events through an [`EventSink`].
+//!
+//! ```no_run
+//! # async fn shell(stored: kiosk_core::Settings, token: Option<secrecy::SecretString>) -> Result<(), kiosk_core::KioskError> {
+//! use std::sync::Arc;
+//! use clap::Parser;
+//! use kiosk_core::{start, LaunchOptions, NullSink, PinAction, PinRequest, Startup};
+//!
+//! let startup = Startup { stored, stored_token: token, launch: LaunchOptions::parse() };
+//! let kiosk = start(startup, Arc::new(NullSink)).await?; // the shell passes its Tauri emitter
+//! let ticket = kiosk
+//!     .request_pin(PinRequest { action: PinAction::Pickup, appointment_id: 120301, locker_id: None, note_id: None })
+//!     .await?;
+//! // ticket.qr_svg is inline SVG; door events arrive through the sink.
+//! # Ok(()) }
+//! ```
 
 pub mod appointments;
 pub mod backoff;
