@@ -533,3 +533,24 @@ impl Kiosk {
         guard.as_ref().map(f)
     }
 }
+
+/// Tauri runs async commands on a multi-threaded runtime: every future the shell awaits must be
+/// `Send`, and the kiosk itself `Send + Sync`. This only has to compile.
+#[allow(dead_code)]
+fn shell_requirements(k: &Kiosk, input: SettingsInput, request: PinRequest) {
+    fn send<T: Send>(_: T) {}
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Kiosk>();
+    send(k.list_appointments());
+    send(k.find_appointment(1));
+    send(k.list_lockers());
+    send(k.request_pin(request));
+    send(k.simulate_door());
+    send(k.unlock_admin("1"));
+    send(k.save_settings(input));
+    send(k.shutdown());
+    send(crate::runtime::start(
+        Startup::default(),
+        Arc::new(crate::sink::NullSink),
+    ));
+}
