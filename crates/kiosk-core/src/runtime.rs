@@ -33,16 +33,18 @@ pub struct Startup {
 /// starts (showing why in its connection state) so an administrator can fix the settings on it.
 /// Fails only when the embedded emulator cannot bind a local port.
 pub async fn start(startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, KioskError> {
-    let (effective, flag_problem) = match startup.launch.merge(&startup.stored) {
-        Ok(s) => (s, None),
+    let effective = match startup.launch.merge(&startup.stored) {
+        Ok(s) => s,
         Err(e) => {
-            tracing::warn!(field = e.field, "ignoring an invalid command-line option");
-            (startup.stored.clone(), Some(e))
+            // Starting with the stored settings beats not starting: the kiosk shows its state.
+            tracing::warn!(
+                field = e.field,
+                "ignoring the command-line options: {}",
+                e.message
+            );
+            startup.stored.clone()
         }
     };
-    if let Some(e) = flag_problem {
-        tracing::warn!(%e, "launch option refused");
-    }
     let token = startup.launch.token(startup.stored_token.clone());
     let backend = Backend::build(&effective, token.clone(), Arc::clone(&sink)).await?;
     Ok(Kiosk::new(startup, effective, token, backend, sink))

@@ -309,11 +309,21 @@ enum SeqMode<'s, 'a> {
     },
 }
 
+/// Where and what kind of error, never serde's message: it can quote the body, which holds PINs.
+fn scan_error(e: serde_json::Error) -> ScanError {
+    ScanError(format!(
+        "{} error at line {}, column {}",
+        e.classify_name(),
+        e.line(),
+        e.column()
+    ))
+}
+
 fn parse_body<'a>(body: &'a [u8], mode: SeqMode<'_, 'a>) -> Result<(), ScanError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let found = Deserializer::deserialize_any(&mut de, TopVisitor { mode: Some(mode) })
-        .map_err(|e| ScanError(e.to_string()))?;
-    de.end().map_err(|e| ScanError(e.to_string()))?;
+        .map_err(scan_error)?;
+    de.end().map_err(scan_error)?;
     if !found {
         return Err(ScanError("no history field".to_owned()));
     }
@@ -847,6 +857,15 @@ pub(crate) mod tests {
         h.push(entry("b", "1"));
         assert!(s.scan(b"{\"history\": [1,").is_err());
         assert_eq!(ids(&s.scan(&body(&h)).unwrap()), ["b"]);
+    }
+
+    #[test]
+    fn a_body_error_never_quotes_the_body() {
+        let mut s = HistoryScanner::new();
+        let e = s.scan(br#""pin 424242""#).unwrap_err();
+        assert!(!e.0.contains("424242"), "{e}");
+        let e = s.scan(br#"{"history": {"code": "424242"}}"#).unwrap_err();
+        assert!(!e.0.contains("424242"), "{e}");
     }
 
     #[test]
