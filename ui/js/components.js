@@ -180,7 +180,7 @@ export function autoLoad(load, render, { backoff = [2, 4, 8, 15, 30] } = {}) {
 /** Error state block with the backend sentence, countdown and a Try again button. */
 export function errorState(error, retryIn, onRetry) {
   const hint = retryIn > 0 ? t('common.retryIn', { s: retryIn }) : t('common.retrying');
-  return h('div', { class: 'state state-error', role: 'alert', testid: 'state-error' },
+  return h('div', { class: `state state-error kind-${error && error.kind}`, role: 'alert', testid: 'state-error' },
     icon(errorIconName(error && error.kind), 'state-icon'),
     h('p', { class: 'state-title', text: describeError(error) }),
     h('p', { class: 'state-hint', testid: 'retry-countdown', text: hint }),

@@ -3,15 +3,14 @@
 
 const en = {
   'app.name': 'ACSES Key Locker',
-  'app.starting': 'Starting…',
 
   'bar.location.loading': 'Loading location…',
   'bar.location.id': 'Location {id}',
   'bar.demo': 'DEMO',
   'bar.demo.hint': 'Demo: simulated locker, no real doors',
+  'bar.demo.sub': 'Simulated locker, no real doors',
   'bar.settings': 'Settings',
   'bar.home': 'Home',
-  'bar.kiosk': 'Kiosk',
 
   'conn.connecting': 'Connecting…',
   'conn.ok': 'Online',
@@ -71,7 +70,6 @@ const en = {
   'appt.keypad.title': 'Appointment number',
   'appt.keypad.hint': 'Type the number on the job card, or scan it.',
   'appt.looking': 'Looking up appointment {id}…',
-  'appt.requesting': 'Getting a PIN…',
   'appt.scanner': 'Scanner ready',
 
   'locker.title': 'Choose the locker',
@@ -190,15 +188,14 @@ const en = {
 
 const nl = {
   'app.name': 'ACSES Sleutelkluis',
-  'app.starting': 'Bezig met opstarten…',
 
   'bar.location.loading': 'Locatie laden…',
   'bar.location.id': 'Locatie {id}',
   'bar.demo': 'DEMO',
   'bar.demo.hint': 'Demo: gesimuleerde kluis, geen echte deuren',
+  'bar.demo.sub': 'Gesimuleerde kluis, geen echte deuren',
   'bar.settings': 'Instellingen',
   'bar.home': 'Start',
-  'bar.kiosk': 'Kiosk',
 
   'conn.connecting': 'Verbinden…',
   'conn.ok': 'Online',
@@ -258,7 +255,6 @@ const nl = {
   'appt.keypad.title': 'Afspraaknummer',
   'appt.keypad.hint': 'Typ het nummer van de werkorder, of scan het.',
   'appt.looking': 'Afspraak {id} opzoeken…',
-  'appt.requesting': 'PIN aanvragen…',
   'appt.scanner': 'Scanner gereed',
 
   'locker.title': 'Kies de kluis',

@@ -56,6 +56,7 @@ replace(body, bar, main, live);
 body.classList.add('ready');
 
 let clockEl = null;
+let pillEl = null;
 let current = { name: null, params: null, cleanup: null };
 
 function locationText() {
@@ -99,10 +100,10 @@ function renderBar() {
         icon('flask'),
         h('span', { class: 'demo-badge-text' },
           h('strong', { text: t('bar.demo') }),
-          h('span', { class: 'demo-badge-hint', text: t('bar.demo.hint') })))
+          h('span', { class: 'demo-badge-hint', text: t('bar.demo.sub') })))
       : null,
     h('div', { class: 'topbar-spacer' }),
-    connectionPill(),
+    (pillEl = connectionPill()),
     clockEl,
     h('button', {
       class: 'icon-btn gear', type: 'button', testid: 'nav-settings',
@@ -213,7 +214,14 @@ function setConnection(conn) {
   if (!conn || typeof conn !== 'object') return;
   const before = state.connection && state.connection.state;
   state.connection = conn;
-  renderBar();
+  // Only the pill changes: this runs on every poll (latency), so keep it cheap.
+  if (pillEl && pillEl.isConnected) {
+    const next = connectionPill();
+    pillEl.replaceWith(next);
+    pillEl = next;
+  } else {
+    renderBar();
+  }
   bus.emit('connection', conn);
   if (before && before !== 'ok' && conn.state === 'ok') bus.emit('reconnected', conn);
 }

@@ -126,7 +126,7 @@ export function mount(root, ctx) {
     const shown = filtered();
     const n = appointments.length;
     replace(meta,
-      h('span', { text: n === 1 ? t('appt.count.one') : t('appt.count', { n }) }),
+      h('span', { text: n === 0 ? '' : n === 1 ? t('appt.count.one') : t('appt.count', { n }) }),
       h('span', { class: 'scanner-ready', text: t('appt.scanner') }));
     if (n === 0 && !q) {
       replace(listBody, stateBlock({
