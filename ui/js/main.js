@@ -168,9 +168,10 @@ function rerender() {
 
 const idle = createIdle({
   onIdle() {
+    const hadScan = Boolean(state.scanned);
     state.scanned = null;
-    if (current.name !== 'home') goHome();
-    else go('home'); // clears a half-finished scan banner
+    // On Home only a left-over scan banner needs clearing; otherwise leave the feed alone.
+    if (current.name !== 'home' || hadScan) goHome();
   },
 });
 

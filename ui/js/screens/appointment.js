@@ -79,6 +79,7 @@ export function mount(root, ctx) {
   }
 
   async function lookUp(id, button) {
+    if (working) return;
     if (!Number.isSafeInteger(id) || id <= 0) {
       keypad.error();
       return;
