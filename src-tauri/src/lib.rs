@@ -1,19 +1,91 @@
-use tauri::{Builder, Runtime, WebviewUrl, WebviewWindowBuilder};
+//! The Tauri shell: window, commands and events over `kiosk_core`. No kiosk logic lives here.
 
-pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+mod commands;
+mod events;
+mod settings;
+
+use std::sync::Arc;
+
+use clap::Parser;
+use kiosk_core::{Kiosk, LaunchOptions, Startup};
+use tauri::{Builder, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+
+/// Builds the app around an already parsed command line; tests pass `tauri::test::mock_builder()`.
+pub fn build_app<R: Runtime>(builder: Builder<R>, launch: LaunchOptions) -> Builder<R> {
     builder
         .plugin(tauri_plugin_store::Builder::default().build())
-        .setup(|app| {
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
-                .title("ACSES Kiosk")
-                .inner_size(1280.0, 800.0)
-                .build()?;
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_appointments,
+            commands::find_appointment,
+            commands::list_lockers,
+            commands::request_pin,
+            commands::cancel_pin,
+            commands::simulate_door,
+            commands::recent_events,
+            commands::connection_status,
+            commands::get_settings,
+            commands::save_settings,
+            commands::unlock_admin,
+            commands::lock_admin,
+            commands::quit_app,
+        ])
+        .setup(move |app| {
+            let (stored, stored_token) = settings::load(app.handle());
+            let startup = Startup {
+                stored,
+                stored_token,
+                launch: launch.clone(),
+            };
+            let sink = Arc::new(events::TauriSink(app.handle().clone()));
+            let kiosk = tauri::async_runtime::block_on(kiosk_core::start(startup, sink))?;
+            let kiosk_mode = kiosk.app_info().kiosk;
+            app.manage(kiosk);
+            open_window(app.handle(), kiosk_mode)?;
             Ok(())
         })
 }
 
+/// Kiosk: fullscreen without decorations. Desktop: a normal window.
+fn open_window<R: Runtime>(app: &tauri::AppHandle<R>, kiosk: bool) -> tauri::Result<()> {
+    let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+        .title("ACSES Kiosk")
+        .inner_size(1280.0, 800.0)
+        .min_inner_size(800.0, 560.0)
+        .fullscreen(kiosk)
+        .decorations(!kiosk)
+        .build()?;
+    if kiosk {
+        // Some X11/Wayland set-ups ignore fullscreen at creation (tauri#3738): ask again.
+        window.set_fullscreen(true)?;
+    }
+    Ok(())
+}
+
 pub fn run() {
-    build_app(Builder::default())
-        .run(tauri::generate_context!())
-        .expect("error while running the kiosk");
+    // Parsed before anything else so `--help` and `--version` work without a display.
+    let launch = LaunchOptions::parse();
+    init_logging();
+    let app = build_app(Builder::default(), launch)
+        .build(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("acses-kiosk: cannot start: {e}");
+            std::process::exit(1);
+        });
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            if let Some(kiosk) = handle.try_state::<Kiosk>() {
+                tauri::async_runtime::block_on(kiosk.shutdown());
+            }
+        }
+    });
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ACSES_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -32,6 +32,11 @@ pub struct LaunchOptions {
     /// Dealer location id.
     #[arg(long, env = "ACSES_LOCATION")]
     pub location: Option<u64>,
+    /// Address of the embedded demo emulator (default: a free loopback port). With a fixed
+    /// address, `acses --base-url http://ADDR --token ...` can talk to the same emulator;
+    /// in demo mode the emulator then accepts the `--token`/`ACSES_TOKEN` given, if any.
+    #[arg(long, env = "ACSES_EMULATOR_ADDR", value_name = "ADDR")]
+    pub emulator_addr: Option<std::net::SocketAddr>,
 }
 
 fn parse_secret(s: &str) -> Result<SecretString, std::convert::Infallible> {

@@ -46,7 +46,13 @@ pub async fn start(startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, 
         }
     };
     let token = startup.launch.token(startup.stored_token.clone());
-    let backend = Backend::build(&effective, token.clone(), Arc::clone(&sink)).await?;
+    let backend = Backend::build(
+        &effective,
+        token.clone(),
+        startup.launch.emulator_addr,
+        Arc::clone(&sink),
+    )
+    .await?;
     Ok(Kiosk::new(startup, effective, token, backend, sink))
 }
 
@@ -68,21 +74,33 @@ impl Backend {
     pub(crate) async fn build(
         settings: &Settings,
         token: Option<SecretString>,
+        emulator_addr: Option<std::net::SocketAddr>,
         sink: Arc<dyn EventSink>,
     ) -> Result<Backend, KioskError> {
         let location = DealerLocationId(settings.location_id);
         let (mode, api_base, token, emulator, location_name) = match &settings.api_base_url {
             None => {
-                let emulator = acses_emulator::spawn(
-                    EmulatorConfig::with_generated_token(),
-                    World::demo(),
-                    std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-                )
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "cannot start the embedded emulator");
-                    KioskError::internal()
-                })?;
+                // A token given for this run lets tools (and the end-to-end tests) talk to the
+                // same emulator; otherwise a fresh random one keeps other local users out.
+                let config = match token
+                    .as_ref()
+                    .map(|t| t.expose_secret().trim())
+                    .filter(|t| !t.is_empty())
+                {
+                    Some(t) => EmulatorConfig {
+                        token: t.to_owned(),
+                        ..EmulatorConfig::default()
+                    },
+                    None => EmulatorConfig::with_generated_token(),
+                };
+                let addr = emulator_addr
+                    .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
+                let emulator = acses_emulator::spawn(config, World::demo(), addr)
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "cannot start the embedded emulator");
+                        KioskError::internal()
+                    })?;
                 let name = emulator
                     .state()
                     .snapshot()

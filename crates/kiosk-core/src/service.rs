@@ -487,8 +487,13 @@ impl Kiosk {
             || effective.api_base_url != old_effective.api_base_url
             || effective.location_id != old_effective.location_id;
         if reconnect {
-            let backend =
-                Backend::build(&effective, token.clone(), Arc::clone(&self.inner.sink)).await?;
+            let backend = Backend::build(
+                &effective,
+                token.clone(),
+                self.inner.launch.emulator_addr,
+                Arc::clone(&self.inner.sink),
+            )
+            .await?;
             let old = {
                 let mut slot = self
                     .inner
