@@ -6,15 +6,16 @@ import { icon } from './icons.js';
 import { t } from './i18n.js';
 
 /**
- * createKeypad({ title, hint, maxLength, mask, okLabel, onSubmit, physicalKeys, onChange })
+ * createKeypad({ title, hint, maxLength, mask, okLabel, placeholder, aside, onSubmit, physicalKeys, onChange })
+ * placeholder: what the empty display says; aside: an element shown right of the display.
  * onSubmit(value) may return a promise: OK shows a spinner and ignores taps until it settles.
  * physicalKeys: also take digits/Backspace/Enter from a hardware keyboard while mounted
  * (only where the barcode scanner is not listening).
  * Returns { el, value(), set(v), clear(), error(), focus(), destroy() }.
  */
 export function createKeypad({
-  title = null, hint = null, maxLength = 9, mask = false, okLabel = null,
-  onSubmit, onChange = null, physicalKeys = false, idPrefix = 'keypad',
+  title = null, hint = null, maxLength = 9, mask = false, okLabel = null, placeholder = null,
+  aside = null, onSubmit, onChange = null, physicalKeys = false, idPrefix = 'keypad',
 } = {}) {
   let value = '';
   const display = h('output', { class: 'keypad-display', testid: `${idPrefix}-display`, 'aria-live': 'polite' });
@@ -48,14 +49,14 @@ export function createKeypad({
   const el = h('div', { class: 'keypad', testid: idPrefix === 'keypad' ? 'keypad' : idPrefix },
     title ? h('h2', { class: 'keypad-title', text: title }) : null,
     hint ? h('p', { class: 'keypad-hint', text: hint }) : null,
-    display,
+    aside ? h('div', { class: 'keypad-display-row' }, display, aside) : display,
     grid);
 
   function render() {
     display.classList.remove('is-error');
     if (!value) {
       display.classList.add('is-empty');
-      display.textContent = t('keypad.empty');
+      display.textContent = placeholder || t('keypad.empty');
     } else {
       display.classList.remove('is-empty');
       display.textContent = mask ? '●'.repeat(value.length) : value;

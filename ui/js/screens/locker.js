@@ -27,6 +27,8 @@ export function mount(root, ctx) {
   const alertSlot = h('div', { class: 'screen-alert', 'aria-live': 'polite' });
   const grid = h('div', { class: 'lockers-body' });
   const notePanel = h('div', { class: 'note-panel' });
+  // With the note keypad open it sits beside the lockers, so nothing needs scrolling.
+  const layout = h('div', { class: 'locker-layout' }, grid, notePanel);
 
   async function choose(locker, button) {
     if (working) return;
@@ -66,6 +68,7 @@ export function mount(root, ctx) {
       keypad.destroy();
       keypad = null;
     }
+    layout.classList.toggle('note-open', noteOpen);
     if (!noteOpen) {
       replace(notePanel,
         noteId != null
@@ -80,8 +83,14 @@ export function mount(root, ctx) {
           }, icon('note'), h('span', { text: t('locker.note.toggle') })));
       return;
     }
+    const close = h('button', {
+      type: 'button', class: 'btn btn-secondary note-close', testid: 'note-cancel',
+      'aria-label': t('common.cancel'), title: t('common.cancel'),
+      onclick: () => { noteOpen = false; renderNote(); },
+    }, icon('close'));
     keypad = createKeypad({
-      title: t('locker.note.title'),
+      placeholder: t('locker.note.title'),
+      aside: close,
       maxLength: 9,
       physicalKeys: true,
       onSubmit: (value) => {
@@ -96,12 +105,7 @@ export function mount(root, ctx) {
       },
     });
     if (noteId != null) keypad.set(String(noteId));
-    replace(notePanel,
-      h('button', {
-        type: 'button', class: 'btn btn-secondary btn-small', 'aria-expanded': 'true',
-        onclick: () => { noteOpen = false; renderNote(); },
-      }, icon('close'), h('span', { text: t('common.cancel') })),
-      keypad.el);
+    replace(notePanel, keypad.el);
   }
 
   let loader = null;
@@ -133,8 +137,7 @@ export function mount(root, ctx) {
         h('span', { class: 'header-appt-name', text: a.customerName || t('appt.number', { id: a.id }) })),
     }),
     alertSlot,
-    grid,
-    notePanel);
+    layout);
   root.querySelector('.screen-title-icon').classList.add('title-dropBack');
   renderNote();
 

@@ -249,9 +249,18 @@ export function mount(root, ctx) {
       ctx.refreshInfo();
     } catch (err) {
       if (err && err.kind === 'busy') return;
-      if (err && err.kind === 'invalidInput') markInvalid(err.message);
-      replace(alertSlot, errorAlert(err, err && err.kind === 'invalidInput'
-        ? h('p', { class: 'field-hint', text: t('settings.invalid') }) : null));
+      if (err && err.kind === 'invalidInput') {
+        markInvalid(err.message);
+        replace(alertSlot, h('div', { class: 'alert alert-error', role: 'alert', testid: 'error' },
+          icon('alert', 'alert-icon'),
+          h('div', { class: 'alert-body' },
+            h('p', { class: 'alert-text', text: t('settings.invalid') }),
+            h('p', { class: 'alert-text', text: describeError(err) }))));
+        const first = Object.values(fields).find((el) => el.getAttribute('aria-invalid') === 'true');
+        if (first) first.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      } else {
+        replace(alertSlot, errorAlert(err));
+      }
     }
   }
 
