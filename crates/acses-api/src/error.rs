@@ -308,12 +308,9 @@ fn json_message(v: &serde_json::Value) -> Option<String> {
     let error = get("error")
         .or_else(|| get("Error"))
         .or_else(|| get("title"));
-    match (error, message) {
-        (Some(e), Some(m)) if e != m => Some(format!("{e}: {m}")),
-        (_, Some(m)) => Some(m),
-        (Some(e), None) => Some(e),
-        (None, None) => None,
-    }
+    // The message is the sentence meant for people; an `error` next to it is usually a code
+    // (`locker_inactive`), which only helps when there is nothing else.
+    message.or(error)
 }
 
 fn html_message(html: &str) -> Option<String> {
@@ -433,7 +430,7 @@ mod tests {
         let m = |b: &str| server_message(b);
         assert_eq!(
             m(r#"{"error":"bad_request","message":"unknown appointment"}"#).as_deref(),
-            Some("bad_request: unknown appointment")
+            Some("unknown appointment")
         );
         assert_eq!(
             m(r#"{"error":"invalid token"}"#).as_deref(),

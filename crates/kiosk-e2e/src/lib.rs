@@ -80,9 +80,14 @@ impl Kiosk {
         for (k, v) in &spec.env {
             cmd.env(k, v);
         }
-        let driver = cmd.spawn().map_err(|e| format!("cannot start tauri-driver: {e}"))?;
+        let driver = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
         let mut guard = DriverGuard(Some(driver));
-        wait_for_port(SocketAddr::from(([127, 0, 0, 1], port)), Duration::from_secs(15))?;
+        wait_for_port(
+            SocketAddr::from(([127, 0, 0, 1], port)),
+            Duration::from_secs(15),
+        )?;
 
         let caps = serde_json::json!({
             "tauri:options": { "application": app, "args": spec.args }
@@ -91,7 +96,7 @@ impl Kiosk {
             serde_json::Value::Object(m) => m,
             _ => unreachable!("literal object"),
         };
-        let client = ClientBuilder::rustls()?
+        let client = ClientBuilder::native()
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await?;
@@ -119,7 +124,7 @@ impl Kiosk {
                 }
             }
             if Instant::now() > deadline {
-                let shot = self.screenshot("failure-last").await;
+                let shot = self.save_png_to(&failure_dir(), "failure-last").await;
                 return Err(format!(
                     "nothing visible matches {selector} after {UI_TIMEOUT:?} (screen saved: {shot:?})"
                 )
@@ -137,9 +142,13 @@ impl Kiosk {
 
     /// Saves a screenshot of the whole window to `docs/screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        self.save_png_to(&repo_root().join("docs/screenshots"), name)
+            .await
+    }
+
+    async fn save_png_to(&self, dir: &Path, name: &str) -> Result<PathBuf> {
         let png = self.client.screenshot().await?;
-        let dir = repo_root().join("docs/screenshots");
-        std::fs::create_dir_all(&dir)?;
+        std::fs::create_dir_all(dir)?;
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
@@ -184,6 +193,11 @@ fn stop_driver(child: &mut Child) {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Where a failing wait leaves its last screen (kept out of docs/).
+fn failure_dir() -> PathBuf {
+    repo_root().join("target/e2e-failures")
 }
 
 fn tauri_driver() -> PathBuf {
