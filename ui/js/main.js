@@ -179,6 +179,11 @@ const ctx = {
   state, bus, go, goHome, rerender, idle,
   get screen() { return current.name; },
   refreshInfo: () => loadInfo(),
+  /** Say something to screen readers (e.g. the door opened). */
+  announce(text) {
+    live.textContent = '';
+    setTimeout(() => { live.textContent = text; }, 50);
+  },
 };
 ctx.flow = createFlow(ctx);
 
@@ -198,16 +203,19 @@ function applyInfo(info) {
 }
 
 let infoRetry = 0;
+let infoTimer = null;
 async function loadInfo() {
+  clearTimeout(infoTimer); // one retry chain at most (refreshInfo may come in between)
+  infoTimer = null;
   try {
     applyInfo(await api.appInfo());
     infoRetry = 0;
   } catch (err) {
     state.infoError = err;
-    bus.emit('infoError', err);
     const wait = [2, 4, 8, 15, 30][Math.min(infoRetry, 4)];
     infoRetry += 1;
-    setTimeout(loadInfo, wait * 1000);
+    clearTimeout(infoTimer);
+    infoTimer = setTimeout(loadInfo, wait * 1000);
   }
 }
 
@@ -241,6 +249,15 @@ window.addEventListener('keydown', (e) => {
   if (isKiosk() && (e.ctrlKey || e.metaKey) && ['+', '-', '=', '0'].includes(e.key)) e.preventDefault();
 });
 window.addEventListener('dragstart', (e) => { if (isKiosk()) e.preventDefault(); });
+
+// Desktop nicety: Escape outside a text field acts as the screen's Back button.
+window.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape' || e.defaultPrevented) return;
+  const tag = e.target && e.target.tagName;
+  if (tag === 'INPUT' || tag === 'TEXTAREA') return;
+  const back = main.querySelector('[data-testid=back-button]');
+  if (back && !back.disabled) back.click();
+});
 
 createScanner({
   isActive: () => SCANNER_SCREENS.has(current.name),

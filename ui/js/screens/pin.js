@@ -190,6 +190,7 @@ export function mount(root, ctx) {
     replace(foot);
     replace(footAlert);
     holdIdle(true); // the success countdown is its own timer
+    ctx.announce(t('pin.opened', { cell, what: t(`action.${action}.done`) }));
     let left = SUCCESS_SECONDS;
     countdown.textContent = t('pin.backIn', { s: left });
     successTimer = setInterval(() => {
