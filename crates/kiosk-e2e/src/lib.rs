@@ -134,10 +134,23 @@ impl Kiosk {
         }
     }
 
-    /// Clicks an element once it is visible.
+    /// Clicks an element once it is visible. The UI re-renders parts of the screen on live
+    /// events, so an element found a moment ago can be replaced: find it again then.
     pub async fn tap(&self, testid: &str) -> Result<()> {
-        self.testid(testid).await?.click().await?;
-        Ok(())
+        self.tap_css(&format!("[data-testid=\"{testid}\"]")).await
+    }
+
+    pub async fn tap_css(&self, selector: &str) -> Result<()> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            match self.css(selector).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() < deadline && is_stale(&e) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Saves a screenshot of the whole window to `docs/screenshots/<name>.png`.
@@ -147,6 +160,16 @@ impl Kiosk {
     }
 
     async fn save_png_to(&self, dir: &Path, name: &str) -> Result<PathBuf> {
+        // WebKit's snapshot can show the previous frame: let two frames paint first.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await?;
         std::fs::create_dir_all(dir)?;
         let path = dir.join(format!("{name}.png"));
@@ -193,6 +216,11 @@ fn stop_driver(child: &mut Child) {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+fn is_stale(e: &fantoccini::error::CmdError) -> bool {
+    matches!(e, fantoccini::error::CmdError::Standard(w)
+        if w.error == fantoccini::error::ErrorStatus::StaleElementReference)
 }
 
 /// Where a failing wait leaves its last screen (kept out of docs/).

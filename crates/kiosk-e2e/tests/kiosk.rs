@@ -217,9 +217,7 @@ async fn return_keys_with_a_locker_choice_puts_them_in_the_chosen_locker() -> Re
     assert_eq!(options.len(), 2, "both active lockers are offered");
     kiosk.screenshot("06-locker-choice").await?;
     kiosk
-        .css("[data-testid=\"locker-option\"][data-id=\"153\"]")
-        .await?
-        .click()
+        .tap_css("[data-testid=\"locker-option\"][data-id=\"153\"]")
         .await?;
 
     let pin = pin_on_screen(&kiosk).await?;
