@@ -120,6 +120,17 @@ pub enum Command {
     Simulate(SimulateArgs),
 }
 
+impl Command {
+    /// `emulator` and `history --follow` run until Ctrl-C.
+    pub fn runs_until_stopped(&self) -> bool {
+        match self {
+            Command::Emulator(_) => true,
+            Command::History(h) => h.follow,
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct EmulatorArgs {
     /// Address to listen on (port 0 picks a free port)

@@ -29,7 +29,67 @@ use output::{DoorEvent, PinPurpose};
 /// Runs the command, writing results to `out` and warnings to stderr; long-running
 /// commands (`emulator`, `history --follow`) stop on Ctrl-C (or SIGTERM).
 pub async fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
-    run_until(cli, out, &mut io::stderr(), shutdown_signal()).await
+    // Only the commands that wait for Ctrl-C catch it: during a one-shot call it
+    // keeps its default effect of ending the process at once. The handler is set
+    // up now, before the command starts, so a signal sent as soon as the
+    // emulator has printed its address is not lost.
+    let signals = cli.command.runs_until_stopped().then(Signals::install);
+    let stop = async move {
+        match signals {
+            Some(s) => s.recv().await,
+            None => std::future::pending().await,
+        }
+    };
+    run_until(cli, out, &mut io::stderr(), stop).await
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM, listened for from the moment of [`Signals::install`].
+struct Signals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// Resolves on the first signal. A signal whose handler could not be
+    /// installed keeps its default effect, so the process can still be stopped.
+    async fn recv(self) {
+        #[cfg(unix)]
+        {
+            async fn one(s: Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                () = one(self.interrupt) => {}
+                () = one(self.terminate) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
 }
 
 /// [`run`] with the warning stream and the stop signal chosen by the caller (tests
@@ -51,32 +111,6 @@ pub async fn run_until(
         Command::History(args) if args.follow => follow(g, args, out, err, shutdown).await,
         Command::History(_) => history(g, out).await,
         Command::Simulate(args) => simulate(g, args, out).await,
-    }
-}
-
-/// Resolves on Ctrl-C, or SIGTERM on Unix. If no handler can be installed it
-/// never resolves (the process can still be killed).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
     }
 }
 
