@@ -38,11 +38,28 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: LaunchOptions) -> Buil
                 launch: launch.clone(),
             };
             let sink = Arc::new(events::TauriSink(app.handle().clone()));
-            let kiosk = tauri::async_runtime::block_on(kiosk_core::start(startup, sink))?;
+            let kiosk = match tauri::async_runtime::block_on(kiosk_core::start(startup, sink)) {
+                Ok(k) => k,
+                Err(e) => {
+                    // Only the embedded emulator failing to bind gets here: say so and stop.
+                    eprintln!("acses-kiosk: cannot start: {}", e.message);
+                    std::process::exit(1);
+                }
+            };
             let kiosk_mode = kiosk.app_info().kiosk;
             app.manage(kiosk);
             open_window(app.handle(), kiosk_mode)?;
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // A kiosk is left only through the admin screen (quit_app), not Alt+F4.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if let Some(kiosk) = window.try_state::<Kiosk>() {
+                    if !kiosk.may_quit() {
+                        api.prevent_close();
+                    }
+                }
+            }
         })
 }
 
@@ -66,7 +83,17 @@ pub fn run() {
     // Parsed before anything else so `--help` and `--version` work without a display.
     let launch = LaunchOptions::parse();
     init_logging();
-    let app = build_app(Builder::default(), launch)
+    // A second start (a double-clicked icon, an autostart racing a manual start) brings the
+    // running kiosk to the front instead of opening a second one. Without a D-Bus session the
+    // plugin lets every instance start. Registered first, as the plugin requires; not in
+    // build_app because the mock runtime has no app identifier to claim.
+    let single = tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        if let Some(w) = app.get_webview_window("main") {
+            let _ = w.unminimize();
+            let _ = w.set_focus();
+        }
+    });
+    let app = build_app(Builder::default().plugin(single), launch)
         .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("acses-kiosk: cannot start: {e}");
@@ -89,3 +116,6 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+#[cfg(test)]
+mod tests;
