@@ -97,6 +97,7 @@ const en = {
   'pin.validUntil': 'Valid until {time}',
   'pin.hidesIn': 'PIN hidden in {time}',
   'pin.simulate': 'Simulate door (demo)',
+  'pin.simulate.dev': 'Simulate door (dev)',
   'pin.simulate.hint': 'Developer tool: pretends someone opened the door with this PIN',
 
   'activity.title': 'Door activity',
@@ -109,6 +110,7 @@ const en = {
   'activity.col.booking': 'Booking',
   'activity.booking.none': '–',
   'activity.count': '{n} events',
+  'activity.count.one': '1 event',
 
   'settings.title': 'Settings',
   'settings.locked.title': 'Administrator PIN',
@@ -282,6 +284,7 @@ const nl = {
   'pin.validUntil': 'Geldig tot {time}',
   'pin.hidesIn': 'PIN verdwijnt over {time}',
   'pin.simulate': 'Deur simuleren (demo)',
+  'pin.simulate.dev': 'Deur simuleren (dev)',
   'pin.simulate.hint': 'Ontwikkeltool: doet alsof iemand de deur met deze PIN opende',
 
   'activity.title': 'Deuractiviteit',
@@ -294,6 +297,7 @@ const nl = {
   'activity.col.booking': 'Boeking',
   'activity.booking.none': '–',
   'activity.count': '{n} gebeurtenissen',
+  'activity.count.one': '1 gebeurtenis',
 
   'settings.title': 'Instellingen',
   'settings.locked.title': 'Beheerders-PIN',

@@ -16,7 +16,8 @@ export function mount(root, ctx) {
   const body = h('div', { class: 'activity-body' });
 
   function render() {
-    count.textContent = events ? t('activity.count', { n: events.length }) : '';
+    count.textContent = !events ? ''
+      : events.length === 1 ? t('activity.count.one') : t('activity.count', { n: events.length });
     if (!events.length) {
       replace(body, stateBlock({ kind: 'empty', iconName: 'inbox', title: t('activity.empty') }));
       return;

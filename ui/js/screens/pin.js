@@ -129,7 +129,7 @@ export function mount(root, ctx) {
     if (info.simulateAvailable) {
       const sim = h('button', {
         type: 'button', class: 'btn btn-dev', testid: 'simulate-door', title: t('pin.simulate.hint'),
-      }, icon('flask'), h('span', { text: t('pin.simulate') }));
+      }, icon('flask'), h('span', { text: t(info.mode === 'demo' ? 'pin.simulate' : 'pin.simulate.dev') }));
       sim.addEventListener('click', async () => {
         if (simulated) return;
         replace(footAlert);
