@@ -187,6 +187,7 @@ pub struct HistoryArgs {
     /// How often --follow polls, in milliseconds
     #[arg(
         long,
+        requires = "follow",
         value_name = "N",
         default_value_t = 1000,
         value_parser = clap::value_parser!(u64).range(100..=3_600_000),

@@ -229,9 +229,9 @@ fn invalid_values_are_usage_errors() {
             "simulate", "--locker", "151", "--code", "  ", "--action", "checkout",
         ],
         &["drop-back", "1", "--locker", " "],
-        &["history", "--interval-ms", "0"],
-        &["history", "--interval-ms", "99"],
-        &["history", "--interval-ms", "soon"],
+        &["history", "-f", "--interval-ms", "0"],
+        &["history", "-f", "--interval-ms", "99"],
+        &["history", "-f", "--interval-ms", "soon"],
         &["emulator", "--addr", "localhost"],
         &["emulator", "--addr", "127.0.0.1:99999"],
         &["emulator", "--booking-ttl", "0"],
@@ -249,6 +249,11 @@ fn invalid_values_are_usage_errors() {
     }
     // `-1` reads as an option, not a value: still a usage error.
     usage_error(&["emulator", "--history", "-1"]);
+    // An interval means nothing without --follow: say so rather than ignore it.
+    assert_eq!(
+        usage_error(&["history", "--interval-ms", "500"]),
+        ErrorKind::MissingRequiredArgument
+    );
     assert_eq!(usage_error(&["frobnicate"]), ErrorKind::InvalidSubcommand);
     assert_eq!(
         usage_error(&["lockers", "--follow"]),
