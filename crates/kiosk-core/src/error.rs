@@ -1,8 +1,10 @@
-//! The error that crosses IPC: `{"kind": "...", "message": "<sentence>"}` (docs/ipc.md, "Errors").
+//! The error that crosses IPC: `{"kind": "...", "message": "<sentence>"}` (docs/ipc.md, "Errors"),
+//! plus `"field"` when a setting was refused.
 
 use serde::Serialize;
 
-use crate::text;
+use crate::settings::Language;
+use crate::{i18n, text};
 
 /// What went wrong, as the UI branches on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -27,6 +29,10 @@ pub enum ErrorKind {
 pub struct KioskError {
     pub kind: ErrorKind,
     pub message: String,
+    /// The refused setting (camelCase, as the UI names its fields), so the settings screen can
+    /// mark it whatever the language of `message`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
 }
 
 impl KioskError {
@@ -34,7 +40,17 @@ impl KioskError {
         Self {
             kind,
             message: message.into(),
+            field: None,
         }
+    }
+
+    /// The same error with its sentence in `lang` (see [`crate::i18n`]).
+    pub fn localized(mut self, lang: Language) -> Self {
+        let translated = i18n::tr(lang, &self.message);
+        if translated != self.message {
+            self.message = translated.to_owned();
+        }
+        self
     }
 
     pub fn invalid_input(message: impl Into<String>) -> Self {
@@ -89,7 +105,11 @@ impl From<&acses_api::Error> for KioskError {
             _ => (ErrorKind::Internal, text::INTERNAL.into()),
         };
         tracing::debug!(error = %e, ?kind, "locker service call failed");
-        KioskError { kind, message }
+        KioskError {
+            kind,
+            message,
+            field: None,
+        }
     }
 }
 
@@ -124,6 +144,26 @@ mod tests {
         assert_eq!(
             serde_json::to_value(ErrorKind::NotAllowed).unwrap(),
             "notAllowed"
+        );
+        let mut refused = KioskError::invalid_input(text::SETTING_LOCATION);
+        refused.field = Some("locationId");
+        let v = serde_json::to_value(refused).unwrap();
+        assert_eq!(v["field"], "locationId");
+    }
+
+    #[test]
+    fn localized_errors_keep_their_kind_and_translate_only_our_sentences() {
+        let e = status(401, "").localized(Language::Nl);
+        assert_eq!(e.kind, ErrorKind::Unauthorized);
+        assert_eq!(e.message, i18n::tr(Language::Nl, text::UNAUTHORIZED));
+        assert_ne!(e.message, text::UNAUTHORIZED);
+        // The service's own words are not ours to translate.
+        let e =
+            status(400, r#"{"message": "afspraak 7 heeft geen sleutels"}"#).localized(Language::Nl);
+        assert_eq!(e.message, "afspraak 7 heeft geen sleutels");
+        assert_eq!(
+            KioskError::busy().localized(Language::En).message,
+            text::BUSY
         );
     }
 

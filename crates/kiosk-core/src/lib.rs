@@ -19,6 +19,7 @@
 pub mod appointments;
 pub mod backoff;
 pub mod error;
+pub mod i18n;
 pub mod launch;
 pub mod pin;
 pub mod qr;

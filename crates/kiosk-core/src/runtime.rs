@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::appointments::{AppointmentSource, ClaireAppointments, ManualEntry, WithManualFallback};
 use crate::error::{ErrorKind, KioskError};
+use crate::i18n::{LanguageCell, LocalizingSink};
 use crate::launch::LaunchOptions;
 use crate::service::{Kiosk, Mode};
 use crate::settings::Settings;
@@ -46,6 +47,9 @@ pub async fn start(startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, 
         }
     };
     let token = startup.launch.token(startup.stored_token.clone());
+    // Everything the core hands the shell speaks the language of the settings, also after a save.
+    let language = LanguageCell::new(effective.language);
+    let sink: Arc<dyn EventSink> = Arc::new(LocalizingSink::new(sink, language.clone()));
     let backend = Backend::build(
         &effective,
         token.clone(),
@@ -53,7 +57,9 @@ pub async fn start(startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, 
         Arc::clone(&sink),
     )
     .await?;
-    Ok(Kiosk::new(startup, effective, token, backend, sink))
+    Ok(Kiosk::new(
+        startup, effective, token, backend, sink, language,
+    ))
 }
 
 /// Everything that depends on where the API is: rebuilt when the URL, token or location change.

@@ -15,6 +15,7 @@ use tokio::time::Instant;
 
 use crate::appointments::AppointmentView;
 use crate::error::{ErrorKind, KioskError};
+use crate::i18n::{self, LanguageCell};
 use crate::launch::LaunchOptions;
 use crate::pin::{PinAction, PinRequest, PinTicket};
 use crate::qr::pin_qr_svg;
@@ -85,6 +86,8 @@ struct Inner {
     state: Mutex<State>,
     launch: LaunchOptions,
     sink: Arc<dyn EventSink>,
+    /// The language of the settings in force; the sink shares it.
+    language: LanguageCell,
     in_flight: Mutex<HashSet<PinAction>>,
     /// One settings change at a time (a rebuild spawns and stops servers).
     reconfiguring: tokio::sync::Mutex<()>,
@@ -140,6 +143,7 @@ impl Kiosk {
         token: Option<SecretString>,
         backend: Backend,
         sink: Arc<dyn EventSink>,
+        language: LanguageCell,
     ) -> Self {
         Kiosk {
             inner: Arc::new(Inner {
@@ -152,6 +156,7 @@ impl Kiosk {
                 }),
                 launch: startup.launch,
                 sink,
+                language,
                 in_flight: Mutex::new(HashSet::new()),
                 reconfiguring: tokio::sync::Mutex::new(()),
             }),
@@ -164,6 +169,20 @@ impl Kiosk {
 
     fn effective(&self) -> Settings {
         lock(&self.inner.state).effective.clone()
+    }
+
+    /// The language of the settings in force.
+    pub fn language(&self) -> Language {
+        self.inner.language.get()
+    }
+
+    /// `e` with its sentence in the kiosk's language: every error leaves the facade this way.
+    pub fn localize(&self, e: KioskError) -> KioskError {
+        e.localized(self.language())
+    }
+
+    fn localized<T>(&self, r: Result<T, KioskError>) -> Result<T, KioskError> {
+        r.map_err(|e| self.localize(e))
     }
 
     fn client(&self) -> Result<(Arc<Backend>, acses_api::Client), KioskError> {
@@ -194,11 +213,16 @@ impl Kiosk {
     /// `list_appointments`: today's, sorted by time.
     pub async fn list_appointments(&self) -> Result<Vec<AppointmentView>, KioskError> {
         let source = Arc::clone(&self.backend().appointments);
-        source.list_today().await
+        self.localized(source.list_today().await)
     }
 
     /// `find_appointment`: for a number the source does not know, the number alone.
     pub async fn find_appointment(&self, id: u64) -> Result<AppointmentView, KioskError> {
+        let r = self.find_appointment_en(id).await;
+        self.localized(r)
+    }
+
+    async fn find_appointment_en(&self, id: u64) -> Result<AppointmentView, KioskError> {
         if id == 0 {
             return Err(KioskError::invalid_input(text::INVALID_APPOINTMENT));
         }
@@ -208,6 +232,11 @@ impl Kiosk {
 
     /// `list_lockers`: the active lockers of the location.
     pub async fn list_lockers(&self) -> Result<Vec<LockerView>, KioskError> {
+        let r = self.list_lockers_en().await;
+        self.localized(r)
+    }
+
+    async fn list_lockers_en(&self) -> Result<Vec<LockerView>, KioskError> {
         let (b, client) = self.client()?;
         let lockers = client.list_available_lockers(b.location).await?;
         Ok(lockers
@@ -231,7 +260,7 @@ impl Kiosk {
         if let Some(id) = self.effective().default_locker_id {
             return Ok(id);
         }
-        let lockers = self.list_lockers().await?;
+        let lockers = self.list_lockers_en().await?;
         match lockers.as_slice() {
             [only] => Ok(only.id.clone()),
             [] => Err(KioskError::new(ErrorKind::NotFound, text::NO_LOCKER)),
@@ -242,6 +271,11 @@ impl Kiosk {
     /// `request_pin`: asks the service for a PIN and, when one comes, renders its QR code and
     /// starts watching the doors for it. One request per action at a time (`busy` otherwise).
     pub async fn request_pin(&self, request: PinRequest) -> Result<PinTicket, KioskError> {
+        let r = self.request_pin_en(request).await;
+        self.localized(r)
+    }
+
+    async fn request_pin_en(&self, request: PinRequest) -> Result<PinTicket, KioskError> {
         if request.appointment_id == 0 {
             return Err(KioskError::invalid_input(text::INVALID_APPOINTMENT));
         }
@@ -296,7 +330,9 @@ impl Kiosk {
                 qr_svg: None,
                 issued_at,
                 expires_at: None,
-                no_pin_reason: Some(text::no_pin_reason(request.action).to_owned()),
+                no_pin_reason: Some(
+                    i18n::tr(self.language(), text::no_pin_reason(request.action)).to_owned(),
+                ),
             });
         };
 
@@ -347,6 +383,11 @@ impl Kiosk {
     /// `simulate_door` (demo and developer mode only): opens the door for the PIN on screen through
     /// the API's simulate endpoint, `checkout` for a pickup, `dropoff` for a drop back.
     pub async fn simulate_door(&self) -> Result<(), KioskError> {
+        let r = self.simulate_door_en().await;
+        self.localized(r)
+    }
+
+    async fn simulate_door_en(&self) -> Result<(), KioskError> {
         let b = self.backend();
         if !(b.mode == Mode::Demo || self.effective().dev_mode) {
             return Err(KioskError::not_allowed(text::SIMULATE_NOT_ALLOWED));
@@ -392,8 +433,13 @@ impl Kiosk {
     /// `recent_events`, newest first (default 50, at most 200).
     pub fn recent_events(&self, limit: Option<usize>) -> Vec<DoorEvent> {
         let limit = limit.unwrap_or(RECENT_DEFAULT).min(RECENT_MAX);
+        let lang = self.language();
         match &self.backend().watcher {
-            Some(w) => w.recent_events(limit),
+            Some(w) => w
+                .recent_events(limit)
+                .into_iter()
+                .map(|e| i18n::door_event(e, lang))
+                .collect(),
             None => Vec::new(),
         }
     }
@@ -401,7 +447,7 @@ impl Kiosk {
     /// `connection_status`.
     pub fn connection(&self) -> Connection {
         let b = self.backend();
-        match (&b.watcher, &b.client) {
+        let c = match (&b.watcher, &b.client) {
             (Some(w), _) => w.connection(),
             (None, Err(e)) => Connection {
                 state: ConnectionState::Unauthorized,
@@ -410,7 +456,8 @@ impl Kiosk {
                 latency_ms: None,
             },
             (None, Ok(_)) => Connection::connecting(),
-        }
+        };
+        i18n::connection(c, self.language())
     }
 
     /// Polls now (e.g. the UI's "retry" after a rejected token was fixed elsewhere).
@@ -464,6 +511,12 @@ impl Kiosk {
     /// it, and reconnects when the URL, token or location changed. The shell persists
     /// `settings` and, when present, `token`.
     pub async fn save_settings(&self, input: SettingsInput) -> Result<SavedSettings, KioskError> {
+        // Refusals come in the language in force before the save.
+        let r = self.save_settings_en(input).await;
+        self.localized(r)
+    }
+
+    async fn save_settings_en(&self, input: SettingsInput) -> Result<SavedSettings, KioskError> {
         if !self.admin_open() {
             return Err(KioskError::not_allowed(text::ADMIN_LOCKED));
         }
@@ -512,6 +565,7 @@ impl Kiosk {
         let view = {
             let mut s = lock(&self.inner.state);
             s.stored = applied.clone();
+            self.inner.language.set(effective.language);
             s.effective = effective;
             s.token = token;
             s.stored.view(s.token.is_some())

@@ -192,7 +192,9 @@ impl SettingsError {
 
 impl From<SettingsError> for KioskError {
     fn from(e: SettingsError) -> Self {
-        KioskError::invalid_input(e.message)
+        let mut err = KioskError::invalid_input(e.message);
+        err.field = Some(e.field);
+        err
     }
 }
 
