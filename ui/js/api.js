@@ -20,7 +20,9 @@ export function normaliseError(err) {
   if (err && typeof err === 'object' && typeof err.kind === 'string') {
     const kind = KNOWN_KINDS.has(err.kind) ? err.kind : 'internal';
     const message = typeof err.message === 'string' && err.message.trim() ? err.message : '';
-    return { kind, message };
+    // The refused setting, for invalidInput from save_settings.
+    const field = typeof err.field === 'string' ? err.field : undefined;
+    return field ? { kind, message, field } : { kind, message };
   }
   if (typeof err === 'string' && err.trim()) return { kind: 'internal', message: err };
   if (err instanceof Error && err.message) return { kind: 'internal', message: err.message };

@@ -3,22 +3,17 @@
 
 import { h } from './dom.js';
 import { icon, spinner } from './icons.js';
-import { t, language, formatTime, formatDay, isToday } from './i18n.js';
+import { t, formatTime, formatDay, isToday } from './i18n.js';
 
-// Error kinds whose backend sentence is generic: in Dutch we show our own
-// translation; for the others (validation, server text) the backend sentence is
-// the only one that says what is wrong, so it is shown as is.
-const GENERIC_KINDS = new Set([
-  'unauthorized', 'rateLimited', 'maintenance', 'server', 'offline', 'notFound', 'internal', 'busy',
-]);
-
-/** The sentence to show for a normalised error { kind, message }. */
+/**
+ * The sentence to show for a normalised error { kind, message }. The backend
+ * writes `message` in the language of the settings (the UI's language too);
+ * ours by kind only when it sent none.
+ */
 export function describeError(err) {
   if (!err) return t('error.internal');
   if (err.noBackend) return t('error.noBackend');
-  const fallback = t(`error.${err.kind}`);
-  if (language() !== 'en' && GENERIC_KINDS.has(err.kind)) return fallback;
-  return err.message || fallback;
+  return err.message || t(`error.${err.kind}`);
 }
 
 function errorIconName(kind) {
@@ -55,10 +50,10 @@ export function stateBlock({ kind, title, hint, iconName, action }) {
     action || null);
 }
 
-/** Words for a door event's action ("keys returned"). */
+/** Words for a door event's action ("keys taken out"). */
 export function doorActionText(event) {
-  // English: the backend's own words; other languages: ours by action kind.
-  if (language() === 'en' && event.actionText) return event.actionText;
+  // Ours by action kind, so events received before a language switch follow it;
+  // the backend's words for an action we do not know.
   const key = `door.${event.action}`;
   const text = t(key);
   if (text !== key && event.action !== 'unknown') return text;

@@ -1,5 +1,7 @@
-// All user-facing words. One catalogue per language, same keys in each.
-// t('key', {name: value}) fills {name} placeholders.
+// All user-facing words. One catalogue per language, same keys in each
+// (ui/tests/i18n.test.mjs fails when they differ). t('key', {name: value}) fills
+// {name} placeholders. Sentences from the backend (errors, door events) arrive
+// already in the language of the settings (kiosk-core's catalogues).
 
 const en = {
   'app.name': 'ACSES Key Locker',
@@ -21,6 +23,10 @@ const en = {
   'conn.error': 'Service error',
   'conn.latency': 'Response time {ms} ms',
   'conn.lastOk': 'Last contact {time}',
+  'conn.health': '{time} · {ms} ms',
+  'conn.health.stale': 'Last {time}',
+  'conn.health.never': 'No contact yet',
+  'conn.health.label': 'Last successful check {time}, response time {ms} milliseconds',
 
   'action.pickup': 'Pick up keys',
   'action.pickup.hint': 'Take a car’s keys out of the locker to work on it',
@@ -83,8 +89,10 @@ const en = {
   'locker.note.remove': 'Remove note',
 
   'pin.label': 'PIN',
+  'pin.digits.label': 'PIN {digits}',
   'pin.hint': 'Type this PIN on the locker',
   'pin.qr.caption': 'For staff scanners',
+  'pin.qr.label': 'QR code of the PIN',
   'pin.waiting': 'Waiting for the door to open…',
   'pin.opened': 'Cell {cell} opened — {what}',
   'pin.backIn': 'Back to the start in {s} s',
@@ -191,188 +199,194 @@ const en = {
 const nl = {
   'app.name': 'ACSES Sleutelkluis',
 
-  'bar.location.loading': 'Locatie laden…',
-  'bar.location.id': 'Locatie {id}',
+  'bar.location.loading': 'Vestiging laden…',
+  'bar.location.id': 'Vestiging {id}',
   'bar.demo': 'DEMO',
-  'bar.demo.hint': 'Demo: gesimuleerde kluis, geen echte deuren',
-  'bar.demo.sub': 'Gesimuleerde kluis, geen echte deuren',
+  'bar.demo.hint': 'Demo: nagebootste kluis, geen echte deuren',
+  'bar.demo.sub': 'Nagebootste kluis, geen echte deuren',
   'bar.settings': 'Instellingen',
   'bar.home': 'Start',
 
   'conn.connecting': 'Verbinden…',
-  'conn.ok': 'Online',
-  'conn.offline': 'Offline',
+  'conn.ok': 'Verbonden',
+  'conn.offline': 'Geen verbinding',
   'conn.unauthorized': 'Token geweigerd',
-  'conn.rateLimited': 'Te veel verzoeken',
+  'conn.rateLimited': 'Even druk',
   'conn.maintenance': 'Onderhoud',
   'conn.error': 'Storing',
   'conn.latency': 'Reactietijd {ms} ms',
   'conn.lastOk': 'Laatste contact {time}',
+  'conn.health': '{time} · {ms} ms',
+  'conn.health.stale': 'Laatst {time}',
+  'conn.health.never': 'Nog geen contact',
+  'conn.health.label': 'Laatste geslaagde controle {time}, reactietijd {ms} milliseconden',
 
-  'action.pickup': 'Sleutels ophalen',
-  'action.pickup.hint': 'Sleutels van een auto uit de kluis halen om eraan te werken',
-  'action.pickup.done': 'sleutels opgehaald',
-  'action.dropBack': 'Sleutels terugleggen',
-  'action.dropBack.hint': 'De sleutels na de klus terug in de kluis leggen',
-  'action.dropBack.done': 'sleutels teruggelegd',
-  'action.assistPickup': 'Ophalen door klant',
-  'action.assistPickup.hint': 'Een klant helpen de sleutels op te halen',
-  'action.assistPickup.done': 'sleutels opgehaald door de klant',
+  'action.pickup': 'Sleutel ophalen',
+  'action.pickup.hint': 'Autosleutel uit de kluis halen om aan de auto te werken',
+  'action.pickup.done': 'sleutel opgehaald',
+  'action.dropBack': 'Sleutel terugbrengen',
+  'action.dropBack.hint': 'Na de klus de sleutel terug in de kluis leggen',
+  'action.dropBack.done': 'sleutel teruggebracht',
+  'action.assistPickup': 'Afhalen door klant',
+  'action.assistPickup.hint': 'Een klant helpen de sleutel uit de kluis te halen',
+  'action.assistPickup.done': 'sleutel afgehaald door de klant',
 
-  'home.feed.title': 'Laatste deurgebeurtenissen',
+  'home.feed.title': 'Laatste deurmeldingen',
   'home.feed.all': 'Alle activiteit',
-  'home.feed.loading': 'Deurgebeurtenissen laden…',
-  'home.feed.empty': 'Nog geen deurgebeurtenissen. Ze verschijnen hier zodra een deur opengaat.',
+  'home.feed.loading': 'Deurmeldingen laden…',
+  'home.feed.empty': 'Nog geen deurmeldingen. Ze verschijnen hier zodra een deur opengaat.',
   'home.scanned.title': 'Afspraak {id}',
-  'home.scanned.hint': 'Gescand. Wat wilt u doen?',
+  'home.scanned.hint': 'Gescand. Wat wil je doen?',
   'home.scanned.looking': 'Afspraak {id} opzoeken…',
   'home.scanned.clear': 'Wissen',
 
-  'door.dropoff': 'sleutels erin gelegd',
-  'door.checkout': 'sleutels eruit gehaald',
-  'door.expired': 'PIN verlopen',
-  'door.registered': 'boeking geregistreerd',
-  'door.unknown': 'deurgebeurtenis',
+  'door.dropoff': 'sleutel in de kluis gelegd',
+  'door.checkout': 'sleutel uit de kluis gehaald',
+  'door.expired': 'pincode verlopen',
+  'door.registered': 'reservering aangemaakt',
+  'door.unknown': 'deurmelding',
   'door.cell': 'vak {cell}',
   'door.noTime': '–:–',
-  'door.yourPin': 'deze PIN',
+  'door.yourPin': 'deze pincode',
 
   'appt.subtitle': 'Kies de afspraak',
   'appt.search.label': 'Afspraken zoeken',
-  'appt.search.placeholder': 'Zoek kenteken, naam of nummer',
+  'appt.search.placeholder': 'Zoek op kenteken, naam of nummer',
   'appt.loading': 'Afspraken van vandaag laden…',
   'appt.empty': 'Vandaag geen afspraken.',
-  'appt.empty.hint': 'Typ het afspraaknummer op het toetsenblok, of scan de werkorder.',
+  'appt.empty.hint': 'Toets het afspraaknummer in, of scan de werkorder.',
   'appt.noMatch': 'Geen afspraak gevonden voor “{q}”.',
   'appt.useNumber': 'Afspraaknummer {id} gebruiken',
-  'appt.keys.in': 'Sleutels in kluis',
-  'appt.keys.out': 'Sleutels niet in kluis',
-  'appt.keys.unknown': 'Sleutels: onbekend',
+  'appt.keys.in': 'Sleutel in kluis',
+  'appt.keys.out': 'Sleutel niet in kluis',
+  'appt.keys.unknown': 'Sleutel: onbekend',
   'appt.noPlate': 'Geen kenteken',
   'appt.noName': 'Klant onbekend',
-  'appt.noTime': 'Geen tijd',
+  'appt.noTime': 'Hele dag',
   'appt.number': 'Nr. {id}',
   'appt.count': '{n} afspraken vandaag',
   'appt.count.one': '1 afspraak vandaag',
   'appt.keypad.title': 'Afspraaknummer',
-  'appt.keypad.hint': 'Typ het nummer van de werkorder, of scan het.',
+  'appt.keypad.hint': 'Toets het nummer van de werkorder in, of scan het.',
   'appt.looking': 'Afspraak {id} opzoeken…',
-  'appt.scanner': 'Scanner gereed',
+  'appt.scanner': 'Scanner klaar',
 
   'locker.title': 'Kies de kluis',
-  'locker.subtitle': 'In welke kluis gaan de sleutels terug?',
+  'locker.subtitle': 'In welke kluis gaat de sleutel terug?',
   'locker.loading': 'Kluizen laden…',
-  'locker.empty': 'Deze locatie heeft geen actieve kluis.',
+  'locker.empty': 'Deze vestiging heeft geen actieve kluis.',
   'locker.id': 'Kluis {id}',
-  'locker.note.toggle': 'Notitienummer toevoegen (optioneel)',
+  'locker.note.toggle': 'Notitienummer toevoegen (mag leeg)',
   'locker.note.title': 'Notitienummer van de afspraak',
   'locker.note.value': 'Notitie {id}',
-  'locker.note.remove': 'Notitie verwijderen',
+  'locker.note.remove': 'Notitie weghalen',
 
-  'pin.label': 'PIN',
-  'pin.hint': 'Typ deze PIN op de kluis',
-  'pin.qr.caption': 'Voor scanners van medewerkers',
+  'pin.label': 'Pincode',
+  'pin.digits.label': 'Pincode {digits}',
+  'pin.hint': 'Toets deze pincode in op de kluis',
+  'pin.qr.caption': 'Voor de scanner van de werkplaats',
+  'pin.qr.label': 'QR-code van de pincode',
   'pin.waiting': 'Wachten tot de deur opengaat…',
-  'pin.opened': 'Vak {cell} geopend — {what}',
-  'pin.backIn': 'Terug naar het begin over {s} s',
-  'pin.expired.title': 'Deze PIN is verlopen',
-  'pin.expired.hint': 'Begin opnieuw voor een nieuwe PIN.',
-  'pin.noPin.title': 'Geen PIN uitgegeven',
-  'pin.noPin.default': 'De kluisdienst heeft geen PIN voor deze afspraak uitgegeven.',
+  'pin.opened': 'Vak {cell} open — {what}',
+  'pin.backIn': 'Over {s} s terug naar het begin',
+  'pin.expired.title': 'Deze pincode is verlopen',
+  'pin.expired.hint': 'Begin opnieuw voor een nieuwe pincode.',
+  'pin.noPin.title': 'Geen pincode',
+  'pin.noPin.default': 'De kluisdienst gaf geen pincode voor deze afspraak.',
   'pin.locker': 'Kluis: {name}',
   'pin.note': 'Notitie {id}',
   'pin.validUntil': 'Geldig tot {time}',
-  'pin.hidesIn': 'PIN verdwijnt over {time}',
-  'pin.simulate': 'Deur simuleren (demo)',
-  'pin.simulate.dev': 'Deur simuleren (dev)',
-  'pin.simulate.hint': 'Ontwikkeltool: doet alsof iemand de deur met deze PIN opende',
+  'pin.hidesIn': 'Pincode verdwijnt over {time}',
+  'pin.simulate': 'Deur nabootsen (demo)',
+  'pin.simulate.dev': 'Deur nabootsen (dev)',
+  'pin.simulate.hint': 'Voor ontwikkelaars: doet alsof iemand de deur met deze pincode opende',
 
   'activity.title': 'Deuractiviteit',
-  'activity.subtitle': 'Alle deurgebeurtenissen van deze locatie, nieuwste eerst',
-  'activity.loading': 'Deurgebeurtenissen laden…',
-  'activity.empty': 'Nog geen deurgebeurtenissen.',
+  'activity.subtitle': 'Alle deurmeldingen van deze vestiging, nieuwste eerst',
+  'activity.loading': 'Deurmeldingen laden…',
+  'activity.empty': 'Nog geen deurmeldingen.',
   'activity.col.time': 'Tijd',
   'activity.col.cell': 'Vak',
-  'activity.col.what': 'Wat gebeurde er',
-  'activity.col.booking': 'Boeking',
+  'activity.col.what': 'Wat er gebeurde',
+  'activity.col.booking': 'Reservering',
   'activity.booking.none': '–',
-  'activity.count': '{n} gebeurtenissen',
-  'activity.count.one': '1 gebeurtenis',
+  'activity.count': '{n} meldingen',
+  'activity.count.one': '1 melding',
 
   'settings.title': 'Instellingen',
-  'settings.locked.title': 'Beheerders-PIN',
-  'settings.locked.hint': 'Typ de beheerders-PIN om de instellingen te openen.',
-  'settings.locked.wrong': 'Die PIN klopt niet. Probeer het opnieuw.',
+  'settings.locked.title': 'Beheerderspincode',
+  'settings.locked.hint': 'Toets de beheerderspincode in om de instellingen te openen.',
+  'settings.locked.wrong': 'Die pincode klopt niet. Probeer het nog eens.',
   'settings.loading': 'Instellingen laden…',
   'settings.section.service': 'Kluisdienst',
   'settings.section.kiosk': 'Deze kiosk',
   'settings.section.advanced': 'Geavanceerd',
-  'settings.apiBase': 'API-basis-URL',
-  'settings.apiBase.hint': 'Leeg = demomodus met een gesimuleerde kluis',
+  'settings.apiBase': 'Adres van de API',
+  'settings.apiBase.hint': 'Leeg = demo met een nagebootste kluis',
   'settings.apiBase.placeholder': 'https://…  (leeg = demo)',
   'settings.token': 'API-token',
   'settings.token.set': '•••• ingesteld',
   'settings.token.unset': 'Niet ingesteld',
-  'settings.token.hint': 'Alleen schrijven: het token wordt nooit getoond. Leeg laten om het te houden.',
-  'settings.location': 'Locatie-ID',
-  'settings.defaultLocker': 'Standaardkluis-ID',
-  'settings.defaultLocker.hint': 'Leeg = de eerste actieve kluis van de locatie',
+  'settings.token.hint': 'Het token wordt nooit getoond. Laat leeg om het huidige te houden.',
+  'settings.location': 'Vestigingsnummer',
+  'settings.defaultLocker': 'Vaste kluis (nummer)',
+  'settings.defaultLocker.hint': 'Leeg = de eerste actieve kluis van de vestiging',
   'settings.language': 'Taal',
-  'settings.language.hint': 'Direct van kracht',
+  'settings.language.hint': 'Meteen van kracht',
   'settings.kioskMode': 'Kioskmodus',
-  'settings.kioskMode.hint': 'Volledig scherm, na een minuut terug naar het begin, instellingen achter de beheerders-PIN',
-  'settings.activePoll': 'Pollinterval terwijl een PIN getoond wordt (ms)',
-  'settings.idlePoll': 'Pollinterval anders (ms)',
+  'settings.kioskMode.hint': 'Volledig scherm, na een minuut terug naar het begin, instellingen achter de beheerderspincode',
+  'settings.activePoll': 'Controle-interval met een pincode op het scherm (ms)',
+  'settings.idlePoll': 'Controle-interval in rust (ms)',
   'settings.devMode': 'Ontwikkelaarsmodus',
-  'settings.devMode.hint': 'Maakt het simuleren van deuren mogelijk',
-  'settings.adminPin': 'Nieuwe beheerders-PIN',
-  'settings.adminPin.hint': 'Alleen cijfers. Leeg = huidige PIN houden.',
-  'settings.adminPin.none': 'Nog geen beheerders-PIN ingesteld.',
-  'settings.save': 'Instellingen opslaan',
-  'settings.saved': 'Instellingen opgeslagen.',
+  'settings.devMode.hint': 'Maakt deuren nabootsen mogelijk',
+  'settings.adminPin': 'Nieuwe beheerderspincode',
+  'settings.adminPin.hint': 'Alleen cijfers. Leeg = huidige pincode houden.',
+  'settings.adminPin.none': 'Nog geen beheerderspincode ingesteld.',
+  'settings.save': 'Instellingen bewaren',
+  'settings.saved': 'Instellingen bewaard.',
   'settings.invalid': 'Controleer de instellingen:',
   'settings.invalid.number': '{field}: moet een heel getal zijn.',
   'settings.quit': 'Kiosk afsluiten',
   'settings.quit.hint': 'Sluit het kioskprogramma af.',
-  'settings.about': 'Over',
+  'settings.about': 'Over deze kiosk',
   'about.version': 'Versie',
   'about.mode': 'Modus',
-  'about.mode.demo': 'Demo (gesimuleerde kluis)',
+  'about.mode.demo': 'Demo (nagebootste kluis)',
   'about.mode.live': 'Live',
-  'about.api': 'API-basis',
+  'about.api': 'API-adres',
   'about.api.none': 'Ingebouwde demodienst',
-  'about.location': 'Locatie',
+  'about.location': 'Vestiging',
   'about.kiosk': 'Kioskmodus',
 
   'common.back': 'Terug',
   'common.cancel': 'Annuleren',
   'common.done': 'Klaar',
   'common.retry': 'Opnieuw proberen',
-  'common.retryIn': 'Opnieuw proberen over {s} s…',
+  'common.retryIn': 'Over {s} s opnieuw…',
   'common.retrying': 'Opnieuw proberen…',
   'common.on': 'Aan',
   'common.off': 'Uit',
   'common.yes': 'Ja',
   'common.no': 'Nee',
 
-  'keypad.delete': 'Wissen',
-  'keypad.clear': 'Leegmaken',
+  'keypad.delete': 'Wis cijfer',
+  'keypad.clear': 'Alles wissen',
   'keypad.ok': 'OK',
-  'keypad.empty': 'Typ een nummer',
+  'keypad.empty': 'Toets een nummer in',
 
   'error.unauthorized': 'Het API-token van de kiosk is geweigerd. Vraag een beheerder de instellingen te controleren.',
-  'error.rateLimited': 'De kluisdienst is druk. Zo meteen wordt het opnieuw geprobeerd.',
+  'error.rateLimited': 'De kluisdienst heeft het nu te druk. De kiosk probeert het zo opnieuw.',
   'error.maintenance': 'De kluisdienst is in onderhoud. Probeer het later opnieuw.',
-  'error.server': 'De kluisdienst had een probleem. Probeer het opnieuw.',
+  'error.server': 'De kluisdienst had een storing. Probeer het opnieuw.',
   'error.offline': 'De kluisdienst is niet bereikbaar. Controleer het netwerk.',
   'error.notFound': 'Afspraak niet gevonden.',
   'error.badRequest': 'De kluisdienst heeft het verzoek geweigerd.',
-  'error.invalidInput': 'Niet alle invoer is geldig.',
+  'error.invalidInput': 'Niet alles is goed ingevuld.',
   'error.busy': 'Nog bezig…',
-  'error.notAllowed': 'Dit is hier niet toegestaan.',
+  'error.notAllowed': 'Dat kan hier niet.',
   'error.internal': 'Er ging iets mis.',
   'error.noBackend': 'Het kioskprogramma draait niet achter dit scherm.',
-  'error.noLocker': 'Deze locatie heeft geen actieve kluis.',
+  'error.noLocker': 'Deze vestiging heeft geen actieve kluis.',
 };
 
 export const catalogues = Object.freeze({ en, nl });
@@ -380,6 +394,9 @@ export const LANGUAGES = Object.freeze(['en', 'nl']);
 
 const STORE_KEY = 'acses-kiosk.language';
 let current = initialLanguage();
+
+// Guarded so the module also loads in node (the catalogue tests), where there is no DOM.
+const hasDom = typeof document !== 'undefined';
 
 function initialLanguage() {
   // Remember the last language so the shell does not flash English before app_info answers.
@@ -389,7 +406,7 @@ function initialLanguage() {
   } catch {
     /* storage unavailable: fall through */
   }
-  const nav = (navigator.language || '').toLowerCase();
+  const nav = (typeof navigator !== 'undefined' && navigator.language || '').toLowerCase();
   return nav.startsWith('nl') ? 'nl' : 'en';
 }
 
@@ -401,7 +418,7 @@ export function language() {
 export function setLanguage(lang) {
   if (!catalogues[lang] || lang === current) return false;
   current = lang;
-  document.documentElement.lang = lang;
+  if (hasDom) document.documentElement.lang = lang;
   try {
     window.localStorage.setItem(STORE_KEY, lang);
   } catch {
@@ -444,6 +461,15 @@ export function formatTime(iso) {
   return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
 }
 
+/** "10:42:05" (24 h), or null for a missing/invalid timestamp. */
+export function formatTimeSeconds(iso) {
+  const d = iso instanceof Date ? iso : parseDate(iso);
+  if (!d) return null;
+  return new Intl.DateTimeFormat(locale(), {
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+  }).format(d);
+}
+
 /** Short day, e.g. "Fri 28 Nov"; null when invalid. */
 export function formatDay(iso) {
   const d = iso instanceof Date ? iso : parseDate(iso);
@@ -465,4 +491,4 @@ export function formatDuration(totalSeconds) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-document.documentElement.lang = current;
+if (hasDom) document.documentElement.lang = current;

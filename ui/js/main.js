@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { h, replace } from './dom.js';
 import { icon, spinner } from './icons.js';
-import { t, setLanguage, formatTime, formatDay } from './i18n.js';
+import { t, setLanguage, formatTime, formatTimeSeconds, formatDay } from './i18n.js';
 import { createIdle } from './idle.js';
 import { createScanner } from './scanner.js';
 import { createFlow } from './flow.js';
@@ -82,7 +82,32 @@ function connectionPill() {
     role: 'status', title: details.join(' · ') || null,
   },
   iconName ? icon(iconName) : spinner('pill-spinner'),
-  h('span', { class: 'pill-text', text: t(`conn.${s}`) }));
+  h('span', { class: 'pill-lines' },
+    h('span', { class: 'pill-text', text: t(`conn.${s}`) }),
+    healthLine(c, s)));
+}
+
+/**
+ * The health line under the state: when the last poll succeeded and how long it
+ * took ("10:42:05 · 85 ms"), so a glance tells the kiosk is still talking to the
+ * service; when it is not, since when.
+ */
+function healthLine(c, s) {
+  const last = formatTimeSeconds(c.lastOkAt);
+  const ms = Number.isFinite(c.latencyMs) ? Math.round(c.latencyMs) : null;
+  let text;
+  let label = null;
+  if (s === 'ok' && last && ms != null) {
+    text = t('conn.health', { time: last, ms });
+    label = t('conn.health.label', { time: last, ms });
+  } else if (last) {
+    text = t('conn.health.stale', { time: last });
+  } else {
+    text = t('conn.health.never');
+  }
+  return h('span', {
+    class: 'pill-health', testid: 'connection-health', text, 'aria-label': label,
+  });
 }
 
 function renderBar() {

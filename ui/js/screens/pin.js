@@ -33,7 +33,7 @@ function safeSvg(markup) {
   svg.removeAttribute('width');
   svg.removeAttribute('height');
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', 'QR');
+  svg.setAttribute('aria-label', t('pin.qr.label'));
   return document.importNode(svg, true);
 }
 
@@ -108,7 +108,8 @@ export function mount(root, ctx) {
   // --- states -------------------------------------------------------------------------
   function renderWaiting() {
     const chars = [...ticket.pin.trim()];
-    const digits = h('div', { class: 'pin-digits', testid: 'pin-digits', role: 'img', 'aria-label': `${t('pin.label')} ${chars.join(' ')}` },
+    // Read digit by digit by a screen reader: "PIN 4 5 6 0 8 6", not "four hundred fifty-six thousand…".
+    const digits = h('div', { class: 'pin-digits', testid: 'pin-digits', role: 'img', 'aria-label': t('pin.digits.label', { digits: chars.join(' ') }) },
       chars.map((c) => h('span', { class: 'pin-digit', text: c })));
     digits.style.setProperty('--pin-count', String(Math.max(4, chars.length)));
     const svg = safeSvg(ticket.qrSvg);

@@ -191,9 +191,11 @@ export function mount(root, ctx) {
     replace(content, h('div', { class: 'settings-layout' }, form, side()));
   }
 
-  function markInvalid(message) {
+  /** Marks the refused field: the one the backend names, else guessed from English words. */
+  function markInvalid(message, field) {
     for (const [name, el] of Object.entries(fields)) {
-      const bad = Boolean(message) && FIELD_WORDS[name] && FIELD_WORDS[name].test(message);
+      const bad = field ? field === name
+        : Boolean(message) && FIELD_WORDS[name] && FIELD_WORDS[name].test(message);
       if (bad) el.setAttribute('aria-invalid', 'true');
       else el.removeAttribute('aria-invalid');
     }
@@ -250,7 +252,7 @@ export function mount(root, ctx) {
     } catch (err) {
       if (err && err.kind === 'busy') return;
       if (err && err.kind === 'invalidInput') {
-        markInvalid(err.message);
+        markInvalid(err.message, err.field);
         replace(alertSlot, h('div', { class: 'alert alert-error', role: 'alert', testid: 'error' },
           icon('alert', 'alert-icon'),
           h('div', { class: 'alert-body' },

@@ -1,0 +1,66 @@
+// The UI catalogues: same keys in every language, same {placeholders}, no empty
+// strings, and every key the code asks for exists. Run: node --test ui/tests/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { catalogues, LANGUAGES } from '../js/i18n.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const jsDir = join(here, '..', 'js');
+
+const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+test('every language has exactly the keys of every other', () => {
+  const all = new Set(LANGUAGES.flatMap((l) => Object.keys(catalogues[l])));
+  for (const lang of LANGUAGES) {
+    const missing = [...all].filter((k) => !(k in catalogues[lang]));
+    assert.deepEqual(missing, [], `keys missing in ${lang}`);
+  }
+});
+
+test('translations are not empty and keep their placeholders', () => {
+  for (const key of Object.keys(catalogues.en)) {
+    for (const lang of LANGUAGES) {
+      const text = catalogues[lang][key];
+      assert.equal(typeof text, 'string', `${lang} ${key}`);
+      assert.ok(text.trim().length > 0, `${lang} ${key} is empty`);
+      assert.deepEqual(placeholders(text), placeholders(catalogues.en[key]), `${lang} ${key}`);
+    }
+  }
+});
+
+function sources(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []);
+}
+
+test('every key the code asks for is in the catalogues', () => {
+  const used = new Set();
+  for (const file of sources(jsDir).filter((f) => !f.endsWith('i18n.js'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([\w.]+)'/g)) used.add(m[1]);
+  }
+  // Keys the code builds from a value (t(`conn.${state}`) ...): every value it can have.
+  const built = [
+    ...['connecting', 'ok', 'offline', 'unauthorized', 'rateLimited', 'maintenance', 'error'].map((s) => `conn.${s}`),
+    ...['pickup', 'dropBack', 'assistPickup'].flatMap((a) => [`action.${a}`, `action.${a}.hint`, `action.${a}.done`]),
+    ...['dropoff', 'checkout', 'expired', 'registered', 'unknown'].map((a) => `door.${a}`),
+    ...['unauthorized', 'rateLimited', 'maintenance', 'server', 'offline', 'notFound', 'badRequest',
+      'invalidInput', 'busy', 'notAllowed', 'internal'].map((k) => `error.${k}`),
+  ];
+  assert.ok(used.size > 100, `found only ${used.size} t('...') calls: is the scan broken?`);
+  const missing = [...used, ...built].filter((k) => !LANGUAGES.every((l) => k in catalogues[l]));
+  assert.deepEqual(missing, []);
+});
+
+test('the Dutch catalogue is Dutch, not English left behind', () => {
+  // Words that may rightly read the same in both (names, units, abbreviations).
+  const same = new Set(['bar.demo', 'door.noTime', 'activity.booking.none', 'keypad.ok', 'about.mode.live',
+    'conn.health', 'conn.latency', 'settings.token', 'appt.number', 'appt.scanner', 'settings.kioskMode',
+    'about.kiosk', 'home.scanned.title', 'settings.apiBase.placeholder', 'pin.note', 'locker.note.value']);
+  const untranslated = Object.keys(catalogues.en)
+    .filter((k) => !same.has(k) && catalogues.nl[k] === catalogues.en[k]);
+  assert.deepEqual(untranslated, []);
+});
