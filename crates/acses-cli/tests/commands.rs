@@ -434,3 +434,16 @@ async fn empty_lists_are_a_sentence() {
     let json = run_json(&url, &["--location", "9", "history"]).await;
     assert_eq!(json["events"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn a_base_url_with_a_path_prefix_works() {
+    // The document's dev URL has a prefix (https://clairedev.nl/api/acses); the emulator serves it too.
+    let emu = emulator().await;
+    for url in [
+        format!("{}/api/acses", emu.base_url()),
+        format!("{}/api/acses/", emu.base_url()),
+    ] {
+        let text = run_ok(&url, &["lockers"]).await;
+        assert!(text.lines().any(|l| l.starts_with("151 ")), "{url}: {text}");
+    }
+}
