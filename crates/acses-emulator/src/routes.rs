@@ -5,7 +5,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,7 +17,8 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::error::ApiError;
-use crate::state::EmulatorState;
+use crate::faults::{Endpoint, Step};
+use crate::state::{injected_error, EmulatorState};
 use crate::wire::{
     AppointmentRequest, AppointmentsResponse, DropBackRequest, LocationRequest, LockersResponse,
     Pin, PinResponse, SimulateQuery, WebhookEvent,
@@ -57,6 +59,8 @@ pub fn app(state: EmulatorState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(CompressionLayer::new())
+        // Outside the compression: the bodies it makes (huge, malformed) go out as they are.
+        .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
         .layer(
             // Method, path (never the query: simulate carries a PIN in it) and status.
             TraceLayer::new_for_http()
@@ -72,7 +76,128 @@ pub fn app(state: EmulatorState) -> Router {
         .with_state(state)
 }
 
-/// Proof that the request passed the `/v1` gate (injected faults, bearer token).
+/// Serves the fault script (crate::faults) of `/v1` requests; everything else passes untouched.
+async fn inject_faults(
+    State(state): State<EmulatorState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(endpoint) = Endpoint::of_request(request.method().as_str(), request.uri().path())
+    else {
+        return next.run(request).await;
+    };
+    // A disabled simulate route does not exist: no fault for it either.
+    if endpoint == Endpoint::Simulate && !state.config().allow_simulate {
+        return next.run(request).await;
+    }
+    let step = state.take_step(endpoint);
+    if step != Step::Pass {
+        tracing::info!(%endpoint, %step, "injecting a fault");
+    }
+    match step {
+        Step::Pass => next.run(request).await,
+        Step::Status {
+            status,
+            retry_after_secs,
+        } => injected_error(status, retry_after_secs).into_response(),
+        Step::Delay(delay) => {
+            let mut cut = state.cut_signal();
+            let response = next.run(request).await;
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => response,
+                // The server stops: the held answer is never sent.
+                _ = cut.changed() => broken_body(Bytes::new(), None),
+            }
+        }
+        Step::Drop => broken_body(Bytes::new(), None),
+        Step::Truncate => truncated(next.run(request).await).await,
+        Step::Malformed => (
+            [(header::CONTENT_TYPE, "application/json")],
+            "<html><body><h1>Proxy login</h1>{\"history\": [</body></html>",
+        )
+            .into_response(),
+        Step::Huge(bytes) => huge_body(bytes, state.cut_signal()),
+        Step::GarbageEntry => {
+            state.add_garbage_entries();
+            next.run(request).await
+        }
+    }
+}
+
+/// A response whose body yields `sent` and then fails, which makes hyper close the connection
+/// mid-answer. With nothing sent, the client gets no answer at all (a dropped connection).
+fn broken_body(sent: Bytes, promised: Option<usize>) -> Response {
+    use futures_util::{stream, StreamExt as _};
+    let has_sent = !sent.is_empty();
+    let head = stream::iter(has_sent.then(|| Ok::<_, std::io::Error>(sent)));
+    let tail = stream::once(async move {
+        if has_sent {
+            // hyper writes the head together with the first chunk; a pause lets both reach the
+            // socket before the body fails, so the client sees a body that breaks off.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected: connection dropped",
+        ))
+    });
+    let mut response = Body::from_stream(head.chain(tail)).into_response();
+    if let Some(len) = promised {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    response
+}
+
+/// The real answer with its head and the first half of its body, then the connection drops.
+async fn truncated(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(full) = axum::body::to_bytes(body, usize::MAX).await else {
+        return broken_body(Bytes::new(), None);
+    };
+    let half = full.slice(..full.len() / 2);
+    parts.headers.remove(header::TRANSFER_ENCODING);
+    let broken = broken_body(half, Some(full.len()));
+    let mut response = Response::from_parts(parts, Body::empty());
+    *response.body_mut() = broken.into_body();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
+    response
+}
+
+/// `bytes` bytes of a history that never ends, streamed in 64 KiB chunks of one static buffer so
+/// the emulator holds none of it (several hundred MB cost no memory here). It breaks off when the
+/// server stops.
+fn huge_body(bytes: u64, cut: tokio::sync::watch::Receiver<u64>) -> Response {
+    use futures_util::{stream, StreamExt as _};
+    static PAD: [u8; 64 * 1024] = [b' '; 64 * 1024];
+    const HEAD: &[u8] = b"{\"history\": [";
+    let head_len = (HEAD.len() as u64).min(bytes) as usize;
+    let first = Bytes::from_static(&HEAD[..head_len]);
+    let rest = bytes - head_len as u64;
+    let chunks = stream::unfold((rest, cut), |(left, cut)| async move {
+        if left == 0 {
+            return None;
+        }
+        if cut.has_changed().unwrap_or(true) {
+            let stop = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "server stopped");
+            return Some((Err(stop), (0, cut)));
+        }
+        let n = left.min(PAD.len() as u64);
+        let chunk = Bytes::from_static(&PAD[..n as usize]);
+        Some((Ok(chunk), (left - n, cut)))
+    });
+    let body = stream::once(async move { Ok::<_, std::io::Error>(first) }).chain(chunks);
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(body),
+    )
+        .into_response()
+}
+
+/// Proof that the request passed the `/v1` bearer token check.
 struct Authorized;
 
 impl FromRequestParts<EmulatorState> for Authorized {

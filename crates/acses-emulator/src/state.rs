@@ -1,6 +1,5 @@
 //! Shared emulator state: config, clock, the world behind a mutex, and injected faults.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
@@ -11,7 +10,8 @@ use time::OffsetDateTime;
 use crate::clock::{Clock, SystemClock};
 use crate::config::EmulatorConfig;
 use crate::error::ApiError;
-use crate::world::{LocationId, World};
+use crate::faults::{Endpoint, Faults, Step};
+use crate::world::{HistoryEntry, LocationId, World};
 
 /// A canned failure answered instead of the next `/v1` request (to test clients' retry logic
 /// against the errors the document lists: 429, 500, 503).
@@ -23,24 +23,34 @@ pub struct Fault {
 }
 
 impl Fault {
-    fn into_error(self) -> ApiError {
-        let (code, message) = match self.status.as_u16() {
-            429 => ("too_many_requests", "you're making too many requests"),
-            503 => (
-                "service_unavailable",
-                "we're temporarily offline for maintenance; please try again later",
-            ),
-            500 => (
-                "internal",
-                "we had a problem with our server; try again later",
-            ),
-            _ => ("injected_fault", "injected failure"),
-        };
-        let error = ApiError::new(self.status, code, message);
-        match self.retry_after_secs {
-            Some(secs) => error.with_retry_after(secs),
-            None => error,
+    fn step(self) -> Step {
+        Step::Status {
+            status: self.status.as_u16(),
+            retry_after_secs: self.retry_after_secs,
         }
+    }
+}
+
+/// The JSON error answer of an injected status fault.
+pub(crate) fn injected_error(status: u16, retry_after_secs: Option<u64>) -> ApiError {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (code, message) = match status.as_u16() {
+        401 => ("unauthorized", "missing or wrong bearer token"),
+        429 => ("too_many_requests", "you're making too many requests"),
+        503 => (
+            "service_unavailable",
+            "we're temporarily offline for maintenance; please try again later",
+        ),
+        500 => (
+            "internal",
+            "we had a problem with our server; try again later",
+        ),
+        _ => ("injected_fault", "injected failure"),
+    };
+    let error = ApiError::new(status, code, message);
+    match retry_after_secs {
+        Some(secs) => error.with_retry_after(secs),
+        None => error,
     }
 }
 
@@ -48,7 +58,10 @@ struct Shared {
     config: EmulatorConfig,
     clock: Arc<dyn Clock>,
     world: Mutex<World>,
-    faults: Mutex<VecDeque<Fault>>,
+    faults: Mutex<Faults>,
+    /// Bumped when the server stops, so answers held back by a fault (a delay, a huge body) end
+    /// at once instead of keeping the old connection alive.
+    cuts: tokio::sync::watch::Sender<u64>,
 }
 
 /// Cheap to clone; every clone sees the same world.
@@ -77,7 +90,8 @@ impl EmulatorState {
                 config,
                 clock,
                 world: Mutex::new(world),
-                faults: Mutex::new(VecDeque::new()),
+                faults: Mutex::new(Faults::default()),
+                cuts: tokio::sync::watch::Sender::new(0),
             }),
         }
     }
@@ -137,29 +151,94 @@ impl EmulatorState {
         self.lock_world().seed_history(location, count, now)
     }
 
-    /// The next `count` `/v1` requests fail with `fault` (after any faults already queued).
-    pub fn fail_next(&self, count: usize, fault: Fault) {
-        let mut faults = self
-            .shared
-            .faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        faults.extend((0..count).map(|_| fault));
-    }
-
-    fn take_fault(&self) -> Option<Fault> {
+    fn lock_faults(&self) -> MutexGuard<'_, Faults> {
         self.shared
             .faults
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .pop_front()
     }
 
-    /// The gate of every `/v1` route: an injected fault, then the bearer token.
-    pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
-        if let Some(fault) = self.take_fault() {
-            return Err(fault.into_error());
+    /// The next `count` `/v1` requests fail with `fault` (after any faults already queued).
+    pub fn fail_next(&self, count: usize, fault: Fault) {
+        self.script(Endpoint::Any, (0..count).map(|_| fault.step()));
+    }
+
+    /// Queues `steps` for the next requests to `endpoint`, one step per request, after any steps
+    /// already queued there (see [`crate::faults`] for the order endpoints are served in).
+    pub fn script(&self, endpoint: Endpoint, steps: impl IntoIterator<Item = Step>) {
+        self.lock_faults().script(endpoint, steps);
+    }
+
+    /// Every request to `endpoint` gets `step` once its queue is empty, until
+    /// `fail_always(endpoint, None)` or [`Self::clear_faults`].
+    pub fn fail_always(&self, endpoint: Endpoint, step: Option<Step>) {
+        self.lock_faults().set_sticky(endpoint, step);
+    }
+
+    /// Applies a parsed `--fault` spec.
+    pub fn apply_fault_spec(&self, spec: &crate::faults::FaultSpec) {
+        let mut faults = self.lock_faults();
+        faults.script(spec.endpoint, spec.steps.iter().copied());
+        if let Some(step) = spec.sticky {
+            faults.set_sticky(spec.endpoint, Some(step));
         }
+    }
+
+    /// Drops every queued and sticky fault: normal service from the next request on.
+    pub fn clear_faults(&self) {
+        self.lock_faults().clear();
+    }
+
+    /// Fault steps still queued, over all endpoints.
+    pub fn pending_faults(&self) -> usize {
+        self.lock_faults().pending()
+    }
+
+    /// Requests received for `endpoint` so far (`Endpoint::Any`: all `/v1` requests), faulted or
+    /// not. Tests count polls and bookings attempts with it.
+    pub fn requests(&self, endpoint: Endpoint) -> u64 {
+        self.lock_faults().count(endpoint)
+    }
+
+    /// Fires when the server stops (see [`Self::cut_connections`]).
+    pub(crate) fn cut_signal(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.shared.cuts.subscribe()
+    }
+
+    /// Ends every answer a fault is holding back (the server is going down).
+    pub(crate) fn cut_connections(&self) {
+        self.shared.cuts.send_modify(|n| *n += 1);
+    }
+
+    /// Counts a request and picks its fault step (`Step::Pass` when none).
+    pub(crate) fn take_step(&self, endpoint: Endpoint) -> Step {
+        self.lock_faults().take(endpoint)
+    }
+
+    /// Logs one history entry whose `SentContent` is not a webhook event at every location
+    /// (`Step::GarbageEntry`). Returns how many were added.
+    pub fn add_garbage_entries(&self) -> usize {
+        let now = self.now();
+        self.with_world(|world| {
+            let ids: Vec<LocationId> = world.locations.iter().map(|l| l.id).collect();
+            for (i, location) in ids.iter().enumerate() {
+                let n = world.history.len() + i;
+                world.history.push(HistoryEntry {
+                    location_id: Some(*location),
+                    webhook_event_id: format!("garbage-{n}"),
+                    sent_content: "{\"tablekey\": <<not json>> \u{0}\u{fffd}".to_owned(),
+                    response_status: "200".to_owned(),
+                    response_content: String::new(),
+                    sent_date: now,
+                });
+            }
+            ids.len()
+        })
+    }
+
+    /// The bearer token check of every `/v1` route (injected faults come before it, in the
+    /// fault layer of the router).
+    pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
         let expected = self.shared.config.token.as_bytes();
         let presented = headers
             .get(header::AUTHORIZATION)
@@ -240,7 +319,6 @@ mod tests {
     #[test]
     fn faults_are_served_in_order_then_normal_service_resumes() {
         let state = EmulatorState::new(EmulatorConfig::default(), World::empty());
-        let ok = headers("Bearer demo-token");
         state.fail_next(
             2,
             Fault {
@@ -249,9 +327,19 @@ mod tests {
             },
         );
         for _ in 0..2 {
-            let error = state.authorize(&ok).unwrap_err();
-            assert_eq!(error.status(), StatusCode::TOO_MANY_REQUESTS);
+            let step = state.take_step(Endpoint::Pickup);
+            assert_eq!(
+                step,
+                Step::Status {
+                    status: 429,
+                    retry_after_secs: Some(3)
+                }
+            );
         }
-        assert!(state.authorize(&ok).is_ok());
+        assert_eq!(state.take_step(Endpoint::Pickup), Step::Pass);
+        assert_eq!(state.requests(Endpoint::Pickup), 3);
+        let error = injected_error(429, Some(3));
+        assert_eq!(error.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(injected_error(401, None).status(), StatusCode::UNAUTHORIZED);
     }
 }
