@@ -97,23 +97,14 @@ fn status_text(status: u16) -> String {
     }
 }
 
-/// The server's own words: a JSON `message` alone when there is one (the emulator
-/// and most APIs put a sentence there and a code in `error`), else the client's
-/// best-effort extraction. Cleaned of control characters.
+/// The server's own words (the client prefers a JSON `message` over an `error`
+/// code), cleaned of control characters.
 fn server_words(error: &acses_api::Error) -> Option<String> {
-    let body = error.body()?;
-    let from_json = serde_json::from_str::<serde_json::Value>(body.trim())
-        .ok()
-        .and_then(|v| {
-            ["message", "Message", "detail"]
-                .iter()
-                .find_map(|k| v.get(k).and_then(|m| m.as_str()).map(str::to_owned))
-        })
-        .filter(|m| !m.trim().is_empty());
-    from_json
-        .or_else(|| error.server_message())
+    error
+        .server_message()
         // Our lines add their own punctuation after the server's words.
         .map(|m| clean(m.trim().trim_end_matches('.')))
+        .filter(|m| !m.is_empty())
 }
 
 fn with_words(head: String, words: Option<String>) -> String {
