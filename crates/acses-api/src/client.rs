@@ -38,10 +38,18 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     pub retry: RetryPolicy,
     pub user_agent: String,
+    /// The largest success body read (after decompression); a longer one fails with
+    /// [`Error::TooLarge`] as soon as it passes the limit.
+    pub max_body_bytes: u64,
 }
 
+/// The default [`ClientConfig::max_body_bytes`]: 128 MiB, about 190 000 history entries (the
+/// history endpoint returns every event ever logged at a location, so it is the one that grows).
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 128 << 20;
+
 impl ClientConfig {
-    /// Defaults: 10 s timeout, 5 s connect timeout, [`RetryPolicy::default`].
+    /// Defaults: 10 s timeout, 5 s connect timeout, [`RetryPolicy::default`], bodies up to
+    /// [`DEFAULT_MAX_BODY_BYTES`].
     pub fn new(base_url: impl Into<String>, token: impl Into<SecretString>) -> Self {
         ClientConfig {
             base_url: base_url.into(),
@@ -50,7 +58,13 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(5),
             retry: RetryPolicy::default(),
             user_agent: concat!("acses-api/", env!("CARGO_PKG_VERSION")).to_owned(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
+    }
+
+    pub fn with_max_body_bytes(mut self, max_body_bytes: u64) -> Self {
+        self.max_body_bytes = max_body_bytes;
+        self
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
@@ -85,6 +99,7 @@ struct Inner {
     /// Always ends in `/`, so relative endpoint paths are appended to it.
     base: Url,
     retry: RetryPolicy,
+    max_body: u64,
 }
 
 impl fmt::Debug for Client {
@@ -157,6 +172,7 @@ impl Client {
                 http,
                 base,
                 retry: config.retry,
+                max_body: config.max_body_bytes,
             }),
         })
     }
@@ -355,7 +371,7 @@ impl Client {
             }
             let started = Instant::now();
             let result = match req.send().await {
-                Ok(resp) => read_response(resp, &endpoint).await,
+                Ok(resp) => read_response(resp, &endpoint, self.inner.max_body).await,
                 Err(e) => Err(map_transport(e, &endpoint)),
             };
             let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -402,11 +418,26 @@ fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Bytes> {
         .map_err(|e| Error::Config(format!("cannot serialize request body: {e}")))
 }
 
-async fn read_response(mut resp: Response, endpoint: &str) -> Result<(u16, Bytes)> {
+async fn read_response(mut resp: Response, endpoint: &str, limit: u64) -> Result<(u16, Bytes)> {
     let status = resp.status().as_u16();
     if resp.status().is_success() {
-        let bytes = resp.bytes().await.map_err(|e| map_transport(e, endpoint))?;
-        return Ok((status, bytes));
+        let too_large = || Error::TooLarge {
+            endpoint: endpoint.to_owned(),
+            limit,
+        };
+        // A declared length over the limit is refused before a byte is read. (With gzip the
+        // header is absent: reqwest removes it, and the decoded size is checked below.)
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| map_transport(e, endpoint))? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        return Ok((status, body.freeze()));
     }
     let retry_after = resp
         .headers()

@@ -125,6 +125,10 @@ pub enum Error {
         /// Start of the body; redacted for PIN-issuing endpoints.
         snippet: String,
     },
+    /// A success answer larger than [`crate::ClientConfig::max_body_bytes`]: it was not read to
+    /// the end (a broken proxy or server must not make the client hold hundreds of MB).
+    #[error("{endpoint}: answer larger than {limit} bytes, not read")]
+    TooLarge { endpoint: String, limit: u64 },
     /// Invalid configuration (base URL, token format, TLS setup).
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -180,6 +184,7 @@ impl Error {
             Error::Connect { .. } => "connect",
             Error::Transport { .. } => "transport",
             Error::Decode { .. } => "decode",
+            Error::TooLarge { .. } => "tooLarge",
             Error::Config(_) => "config",
         }
     }

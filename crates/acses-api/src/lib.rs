@@ -20,7 +20,7 @@ mod retry;
 pub mod timestamp;
 pub mod wire;
 
-pub use client::{Client, ClientConfig};
+pub use client::{Client, ClientConfig, DEFAULT_MAX_BODY_BYTES};
 pub use error::{Error, HttpFailure};
 pub use ids::*;
 pub use models::*;

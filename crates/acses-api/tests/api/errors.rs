@@ -294,3 +294,70 @@ async fn transport_errors_do_not_carry_the_url_with_its_pin() {
     assert!(!shown.contains("918273"), "{shown}");
     assert!(shown.contains("GET /v1/events/simulate"), "{shown}");
 }
+
+/// A success body over the configured limit is refused, whether its length is declared
+/// (Content-Length) or only found while reading (gzip: reqwest drops the header).
+#[tokio::test]
+async fn a_body_over_the_limit_is_too_large_declared_or_streamed() {
+    use std::io::Write as _;
+    let server = MockServer::start().await;
+    let history = json!({"history": [{"webhook_event_id": "x".repeat(4000)}]}).to_string();
+    Mock::given(method("POST"))
+        .and(path("/v1/events/history"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(history.clone()))
+        .mount(&server)
+        .await;
+    let limited = |limit: u64| {
+        Client::new(
+            ClientConfig::new(server.uri(), TOKEN.to_owned())
+                .with_retry(RetryPolicy::default())
+                .with_max_body_bytes(limit),
+        )
+        .unwrap()
+    };
+    let err = limited(1024)
+        .events_history_raw(DealerLocationId(82))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::TooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
+    assert!(!err.is_transient(), "a too large answer is not retried");
+    assert_eq!(err.kind(), "tooLarge");
+    // Not retried: one request only.
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    // At the limit it is read.
+    let body = limited(history.len() as u64)
+        .events_history_raw(DealerLocationId(82))
+        .await
+        .unwrap();
+    assert_eq!(body.len(), history.len());
+
+    // gzip: no length is declared; the decoded size counts.
+    let gz = MockServer::start().await;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(history.as_bytes()).unwrap();
+    let packed = enc.finish().unwrap();
+    assert!(packed.len() < 1024, "compresses under the limit");
+    Mock::given(method("POST"))
+        .and(path("/v1/events/history"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-encoding", "gzip")
+                .set_body_raw(packed, "application/json"),
+        )
+        .mount(&gz)
+        .await;
+    let c = Client::new(
+        ClientConfig::new(gz.uri(), TOKEN.to_owned())
+            .with_retry(RetryPolicy::none())
+            .with_max_body_bytes(1024),
+    )
+    .unwrap();
+    let err = c
+        .events_history_raw(DealerLocationId(82))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::TooLarge { .. }), "{err:?}");
+}
