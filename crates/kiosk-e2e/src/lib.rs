@@ -75,6 +75,10 @@ impl Kiosk {
             .env_remove("ACSES_BASE_URL")
             .env_remove("ACSES_TOKEN")
             .env_remove("ACSES_LOCATION")
+            // English unless a test asks otherwise: the app's language follows the locale.
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         for (k, v) in &spec.env {
