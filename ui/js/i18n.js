@@ -284,7 +284,7 @@ const nl = {
   'pin.label': 'Pincode',
   'pin.digits.label': 'Pincode {digits}',
   'pin.hint': 'Toets deze pincode in op de kluis',
-  'pin.qr.caption': 'Voor de scanner van de werkplaats',
+  'pin.qr.caption': 'Voor scanners van de werkplaats',
   'pin.qr.label': 'QR-code van de pincode',
   'pin.waiting': 'Wachten tot de deur opengaat…',
   'pin.opened': 'Vak {cell} open — {what}',
