@@ -113,7 +113,7 @@ function healthLine(c, s) {
 function renderBar() {
   const info = state.info;
   const demo = info && info.mode === 'demo';
-  clockEl = h('div', { class: 'clock', testid: 'clock', 'aria-label': 'clock' });
+  clockEl = h('div', { class: 'clock', testid: 'clock' });
   replace(bar,
     h('button', { class: 'brand', type: 'button', title: t('bar.home'), testid: 'nav-home', onclick: () => goHome() },
       h('span', { class: 'brand-mark' }, icon('key')),

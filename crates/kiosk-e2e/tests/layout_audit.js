@@ -99,6 +99,20 @@ for (const el of document.body.querySelectorAll('button, a[href], input:not([typ
   }
 }
 
+// Every control has a name a screen reader can say, and nothing jumps the natural tab order
+// (a positive tabindex would: focus then follows numbers, not the screen).
+const unnamed = [];
+for (const el of document.body.querySelectorAll('button, a[href], input:not([type=hidden]), select, [role=button], [role=img]')) {
+  if (!visible(el)) continue;
+  const name = (el.getAttribute('aria-label') || el.getAttribute('title') || '').trim() ||
+    (el.getAttribute('aria-labelledby') ? 'x' : '') ||
+    (el.labels && [...el.labels].map((l) => l.textContent).join('').trim()) ||
+    (el.tagName === 'INPUT' ? (el.getAttribute('placeholder') || '').trim() : (el.textContent || '').trim());
+  if (!name) unnamed.push(describe(el));
+}
+const positiveTabindex = [...document.querySelectorAll('[tabindex]')]
+  .filter((el) => Number(el.getAttribute('tabindex')) > 0).map(describe);
+
 const keys = keySelectors.map((sel) => {
   const el = [...document.querySelectorAll(sel)].find(visible);
   if (!el) return { sel, found: false };
@@ -120,5 +134,6 @@ const overflowX = Math.max(
     .filter(Boolean).map((e) => e.scrollWidth - e.clientWidth),
 );
 return {
-  vw, vh, lang: doc.lang, overflowX, textElements, smallText, lowContrast, smallTargets, keys,
+  vw, vh, lang: doc.lang, overflowX, textElements, smallText, lowContrast, smallTargets, unnamed,
+  positiveTabindex, keys,
 };

@@ -131,6 +131,12 @@ async fn audit(kiosk: &Kiosk, place: &str, keys: &[Key]) -> Result<Vec<String>> 
     for s in strings(&r["smallTargets"]) {
         problems.push(format!("touch target under 64 px: {s}"));
     }
+    for s in strings(&r["unnamed"]) {
+        problems.push(format!("control without an accessible name: {s}"));
+    }
+    for s in strings(&r["positiveTabindex"]) {
+        problems.push(format!("positive tabindex breaks the focus order: {s}"));
+    }
     for (k, Key(sel, control)) in r["keys"].as_array().into_iter().flatten().zip(keys) {
         if k["found"] != Value::Bool(true) {
             problems.push(format!("{sel} is not shown"));
@@ -371,12 +377,12 @@ async fn about_and_health_line_show_version_api_and_location() -> Result<()> {
     kiosk.close().await
 }
 
-/// The audit can fail: a planted 12 px light-grey label and a 30 px button are reported.
+/// The audit can fail: a planted 12 px light-grey label and a 30 px unnamed button are reported.
 async fn audit_catches_planted_problems(kiosk: &Kiosk) -> Result<()> {
     // Styled through the DOM: the page's CSP forbids inline style attributes, not this.
     let plant = "const p = document.createElement('p'); p.id = 'planted'; \
         p.textContent = 'tiny grey'; p.style.fontSize = '12px'; p.style.color = '#bbbbbb'; \
-        const b = document.createElement('button'); b.textContent = 'x'; b.style.width = '30px'; \
+        const b = document.createElement('button'); b.style.width = '30px'; \
         b.style.height = '30px'; p.append(b); document.getElementById('main').prepend(p); return true;";
     kiosk.client.execute(plant, vec![]).await?;
     let problems = audit(kiosk, "planted", &[]).await?;
@@ -395,6 +401,7 @@ async fn audit_catches_planted_problems(kiosk: &Kiosk) -> Result<()> {
     assert!(seen("under 18 px", "tiny grey"), "{problems:?}");
     assert!(seen("contrast", "tiny grey"), "{problems:?}");
     assert!(seen("touch target", "30x30"), "{problems:?}");
+    assert!(seen("accessible name", "button"), "{problems:?}");
     Ok(())
 }
 
