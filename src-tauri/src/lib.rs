@@ -36,6 +36,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: LaunchOptions) -> Buil
                 stored,
                 stored_token,
                 launch: launch.clone(),
+                ..Startup::default()
             };
             let sink = Arc::new(events::TauriSink(app.handle().clone()));
             let kiosk = match tauri::async_runtime::block_on(kiosk_core::start(startup, sink)) {

@@ -99,7 +99,9 @@ impl From<&acses_api::Error> for KioskError {
                     .unwrap_or_else(|| text::BAD_REQUEST.into()),
             ),
             E::MethodNotAllowed(_) => (ErrorKind::Internal, text::METHOD_NOT_ALLOWED.into()),
-            E::Decode { .. } => (ErrorKind::Server, text::UNREADABLE_ANSWER.into()),
+            E::Decode { .. } | E::TooLarge { .. } => {
+                (ErrorKind::Server, text::UNREADABLE_ANSWER.into())
+            }
             E::Config(_) => (ErrorKind::InvalidInput, text::CONFIG.into()),
             E::Http(r) if r.status == 408 => (ErrorKind::Offline, text::OFFLINE.into()),
             _ => (ErrorKind::Internal, text::INTERNAL.into()),

@@ -21,6 +21,7 @@ pub mod backoff;
 pub mod error;
 pub mod i18n;
 pub mod launch;
+pub mod persist;
 pub mod pin;
 pub mod qr;
 pub mod runtime;
@@ -29,13 +30,14 @@ pub mod service;
 pub mod settings;
 pub mod sink;
 pub mod text;
+pub mod watch_state;
 pub mod watcher;
 
 pub use appointments::{AppointmentSource, AppointmentView};
 pub use error::{ErrorKind, KioskError};
 pub use launch::LaunchOptions;
 pub use pin::{PinAction, PinRequest, PinTicket};
-pub use runtime::{start, Startup};
+pub use runtime::{start, Startup, Tuning};
 pub use service::{AppInfo, Kiosk, LockerView, Mode, SavedSettings};
 pub use settings::{Language, Settings, SettingsError, SettingsInput, SettingsView};
 pub use sink::{

@@ -10,6 +10,7 @@ use acses_emulator::{EmulatorConfig, RunningEmulator, World};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::appointments::{AppointmentSource, ClaireAppointments, ManualEntry, WithManualFallback};
+use crate::backoff::Backoff;
 use crate::error::{ErrorKind, KioskError};
 use crate::i18n::{LanguageCell, LocalizingSink};
 use crate::launch::LaunchOptions;
@@ -17,6 +18,7 @@ use crate::service::{Kiosk, Mode};
 use crate::settings::Settings;
 use crate::sink::EventSink;
 use crate::text;
+use crate::watch_state::FileSeenStore;
 use crate::watcher::{DoorWatcher, HistorySource, WatcherConfig, WatcherHandle};
 
 /// What the shell loaded before starting the kiosk.
@@ -28,7 +30,38 @@ pub struct Startup {
     pub stored_token: Option<SecretString>,
     /// Command line and environment; they win for this run only.
     pub launch: LaunchOptions,
+    /// Timeouts and limits (the defaults are the production values; tests shorten them).
+    pub tuning: Tuning,
+    /// Where the kiosk keeps state between runs (the door watcher's memory of the history);
+    /// `None`: nothing is kept, every start takes a fresh baseline.
+    pub data_dir: Option<std::path::PathBuf>,
 }
+
+/// Timeouts and limits of the connection to the service.
+#[derive(Debug, Clone)]
+pub struct Tuning {
+    /// A whole request, connect to last byte.
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    /// The largest answer read (see `acses_api::ClientConfig::max_body_bytes`).
+    pub max_body_bytes: u64,
+    /// The door watcher's backoff after failed polls.
+    pub backoff: Backoff,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Self {
+            request_timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            max_body_bytes: acses_api::DEFAULT_MAX_BODY_BYTES,
+            backoff: Backoff::default(),
+        }
+    }
+}
+
+/// The file under `data_dir` where the door watcher keeps what it has seen.
+pub const WATCHER_STATE_FILE: &str = "door-watcher.state";
 
 /// Starts the kiosk. Never fails on bad settings: a kiosk whose URL or token is wrong still
 /// starts (showing why in its connection state) so an administrator can fix the settings on it.
@@ -54,6 +87,8 @@ pub async fn start(startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, 
         &effective,
         token.clone(),
         startup.launch.emulator_addr,
+        &startup.tuning,
+        startup.data_dir.as_deref(),
         Arc::clone(&sink),
     )
     .await?;
@@ -81,6 +116,8 @@ impl Backend {
         settings: &Settings,
         token: Option<SecretString>,
         emulator_addr: Option<std::net::SocketAddr>,
+        tuning: &Tuning,
+        data_dir: Option<&std::path::Path>,
         sink: Arc<dyn EventSink>,
     ) -> Result<Backend, KioskError> {
         let location = DealerLocationId(settings.location_id);
@@ -130,7 +167,10 @@ impl Backend {
         {
             None => Err(KioskError::new(ErrorKind::Unauthorized, text::NO_TOKEN)),
             Some(token) => {
-                let config = ClientConfig::new(api_base.clone(), token.clone());
+                let config = ClientConfig::new(api_base.clone(), token.clone())
+                    .with_timeout(tuning.request_timeout)
+                    .with_connect_timeout(tuning.connect_timeout)
+                    .with_max_body_bytes(tuning.max_body_bytes);
                 // The watcher has its own backoff: its client must not retry on top of it.
                 let poll_config = config.clone().with_retry(RetryPolicy::none());
                 match (Client::new(config), Client::new(poll_config)) {
@@ -143,11 +183,19 @@ impl Backend {
         let (client, watcher, appointments): (_, _, Arc<dyn AppointmentSource>) = match clients {
             Ok((client, poll_client)) => {
                 let source: Arc<dyn HistorySource> = Arc::new(poll_client);
-                let config = WatcherConfig::new(
+                let mut config = WatcherConfig::new(
                     location,
                     Duration::from_millis(settings.active_poll_ms),
                     Duration::from_millis(settings.idle_poll_ms),
                 );
+                config.backoff = tuning.backoff;
+                // Only a live service's history is worth remembering: the demo emulator starts
+                // with a new world (and reuses event ids) at every start.
+                if let (Mode::Live, Some(dir)) = (mode, data_dir) {
+                    let identity = format!("{api_base}|{}", location.0);
+                    let store = FileSeenStore::new(dir.join(WATCHER_STATE_FILE), identity);
+                    config.store = Some(Arc::new(store));
+                }
                 let watcher = DoorWatcher::spawn(source, config, Arc::clone(&sink));
                 let claire = Arc::new(ClaireAppointments::new(client.clone(), location));
                 (

@@ -13,15 +13,18 @@
 //! - The seen set holds 64-bit hashes, not strings, and is bounded ([`SEEN_CAPACITY`], oldest
 //!   forgotten first). It also catches the same event logged twice (a webhook retried).
 //!
-//! Baseline: the first successful scan takes every entry as already seen and announces nothing.
-//! A restarted kiosk therefore never re-announces old door events (which would pop up "cell 7
-//! opened" for something that happened yesterday); the price is that an event that happened
-//! while the kiosk was down, or before its first successful poll, is not announced either.
+//! Baseline: the first successful scan of a fresh scanner takes every entry as already seen and
+//! announces nothing (a new kiosk must not pop up "cell 7 opened" for something that happened
+//! yesterday). A restarted kiosk does not start fresh: the watcher persists the scanner's
+//! [`ScannerState`] and [`HistoryScanner::resume`]s from it, so events logged while the kiosk was
+//! down are new to it and events it announced before are not.
 
 use std::borrow::Cow;
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
+
+use siphasher::sip::SipHasher13;
 
 use acses_api::{WebhookEvent, WebhookEventId, WebhookHistory};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -76,11 +79,67 @@ pub struct HistoryScanner {
     tail: Vec<u64>,
     seen: SeenSet,
     bad_total: u64,
+    /// Bumped whenever what is remembered changes (so the watcher persists only then).
+    version: u64,
+}
+
+/// What a scanner remembers, to persist across restarts. The hashes are SipHash-1-3 with zero
+/// keys of the entry's id (or content), stable across Rust releases.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScannerState {
+    /// Entries in the history at the last scan.
+    pub known: u64,
+    /// Key hashes of the last entries (at most 8), oldest first.
+    pub tail: Vec<u64>,
+    /// Key hashes of every entry seen, oldest first (at most [`SEEN_CAPACITY`]).
+    pub seen: Vec<u64>,
+    /// Some seen hashes were forgotten (the set was full).
+    pub evicted: bool,
 }
 
 impl HistoryScanner {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A scanner that continues from a persisted state: no baseline, the next scan compares
+    /// against what was seen before. A state that does not hold together (tail longer than the
+    /// history it describes) is trimmed to what is consistent rather than refused.
+    pub fn resume(state: ScannerState) -> Self {
+        let mut seen = SeenSet::default();
+        for h in &state.seen {
+            seen.insert(*h);
+        }
+        seen.evicted |= state.evicted;
+        let known = usize::try_from(state.known).unwrap_or(usize::MAX);
+        let mut tail = state.tail;
+        if tail.len() > TAIL {
+            tail.drain(..tail.len() - TAIL);
+        }
+        tail.truncate(known);
+        Self {
+            baselined: true,
+            known,
+            tail,
+            seen,
+            bad_total: 0,
+            version: 0,
+        }
+    }
+
+    /// What this scanner remembers (for [`HistoryScanner::resume`] after a restart).
+    pub fn state(&self) -> ScannerState {
+        ScannerState {
+            known: self.known as u64,
+            tail: self.tail.clone(),
+            seen: self.seen.order.iter().copied().collect(),
+            evicted: self.seen.evicted,
+        }
+    }
+
+    /// Changes whenever the remembered state changes.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// Bad entries skipped since the start.
@@ -102,6 +161,7 @@ impl HistoryScanner {
             }
             self.remember_tail(&entries);
             self.baselined = true;
+            self.version += 1;
             return Ok(ScanResult {
                 total: entries.len(),
                 baseline: true,
@@ -114,6 +174,9 @@ impl HistoryScanner {
         if fast.continues {
             let total = fast.total;
             let result = self.take_new(fast.fresh, false, total);
+            if self.known != total {
+                self.version += 1;
+            }
             self.known = total;
             if total > skip + self.tail.len() {
                 // The new tail is the last TAIL keys of (old tail ++ fresh).
@@ -152,6 +215,7 @@ impl HistoryScanner {
         };
         result.resynced = true;
         self.remember_tail(&entries);
+        self.version += 1;
         Ok(result)
     }
 
@@ -173,6 +237,7 @@ impl HistoryScanner {
             if !self.seen.insert(hash) {
                 continue; // the same event logged twice (a retried webhook)
             }
+            self.version += 1;
             let id = entry.id_text();
             match entry.event(&id) {
                 Ok(event) => {
@@ -204,7 +269,7 @@ struct Light<'a> {
 impl Light<'_> {
     /// The dedup key: the id, or for an entry without one, its content.
     fn key_hash(&self) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = SipHasher13::new();
         match (&self.id, self.content) {
             (Some(id), _) if !id.is_empty() => {
                 h.write_u8(1);
@@ -257,6 +322,29 @@ impl ClassifyName for serde_json::Error {
             serde_json::error::Category::Eof => "eof",
         }
     }
+}
+
+/// The last `n` door events of a history body, oldest first, without touching any scanner (the
+/// activity list after a start). Entries whose content is not a door event are left out.
+pub fn latest_events(body: &[u8], n: usize) -> Result<Vec<NewEvent>, ScanError> {
+    let entries = parse_full(body)?;
+    let mut out = Vec::new();
+    for entry in entries.iter().rev() {
+        if out.len() >= n {
+            break;
+        }
+        let id = entry.id_text();
+        if let Ok(event) = entry.event(&id) {
+            let id = if id.is_empty() {
+                event.event_id.0.clone()
+            } else {
+                id
+            };
+            out.push(NewEvent { id, event });
+        }
+    }
+    out.reverse();
+    Ok(out)
 }
 
 // ---- parsing --------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ struct Inner {
     /// The language of the settings in force; the sink shares it.
     language: LanguageCell,
     in_flight: Mutex<HashSet<PinAction>>,
+    tuning: crate::runtime::Tuning,
+    data_dir: Option<std::path::PathBuf>,
     /// One settings change at a time (a rebuild spawns and stops servers).
     reconfiguring: tokio::sync::Mutex<()>,
 }
@@ -155,6 +157,8 @@ impl Kiosk {
                     admin_unlocked: false,
                 }),
                 launch: startup.launch,
+                tuning: startup.tuning,
+                data_dir: startup.data_dir,
                 sink,
                 language,
                 in_flight: Mutex::new(HashSet::new()),
@@ -481,6 +485,12 @@ impl Kiosk {
     /// `unlock_admin`. With no admin PIN set there is nothing to unlock: always true.
     pub async fn unlock_admin(&self, pin: &str) -> bool {
         let stored = lock(&self.inner.state).stored.clone();
+        // Only what could be an admin PIN is hashed: a megabyte typed into the box must not cost
+        // a megabyte of Argon2.
+        if stored.admin_pin_hash.is_some() && !crate::settings::is_admin_pin_shape(pin) {
+            lock(&self.inner.state).admin_unlocked = false;
+            return false;
+        }
         let pin = pin.to_owned();
         // Argon2 takes tens of milliseconds on purpose: off the async threads.
         let ok = tokio::task::spawn_blocking(move || stored.verify_admin_pin(&pin))
@@ -496,15 +506,22 @@ impl Kiosk {
         lock(&self.inner.state).admin_unlocked = false;
     }
 
-    /// Whether admin functions (settings, quit) are open: unlocked, or no admin PIN set.
+    /// Whether admin functions (settings) are open: unlocked, or no admin PIN set (a kiosk being
+    /// set up; its first save must then set one, see `save_settings`).
     pub fn admin_open(&self) -> bool {
         let s = lock(&self.inner.state);
         s.admin_unlocked || s.stored.admin_pin_hash.is_none()
     }
 
-    /// `quit_app` is allowed: always outside kiosk mode, after `unlock_admin` in it.
+    /// `quit_app` is allowed: always outside kiosk mode; in kiosk mode only once an admin PIN is
+    /// set *and* entered. A kiosk without an admin PIN cannot be quit from its screen at all
+    /// (curious hands at the counter could otherwise), only set up.
     pub fn may_quit(&self) -> bool {
-        !self.effective().kiosk_mode || self.admin_open()
+        if !self.effective().kiosk_mode {
+            return true;
+        }
+        let s = lock(&self.inner.state);
+        s.admin_unlocked && s.stored.admin_pin_hash.is_some()
     }
 
     /// `save_settings`: validates the whole input (nothing changes when a field is wrong), applies
@@ -533,6 +550,14 @@ impl Kiosk {
         };
         let new_token = input.new_token();
         let effective = self.inner.launch.merge(&applied)?;
+        // A kiosk must not stay open to whoever walks up: its first save sets the admin PIN.
+        if effective.kiosk_mode && applied.admin_pin_hash.is_none() {
+            return Err(crate::settings::SettingsError {
+                field: "adminPin",
+                message: text::ADMIN_PIN_REQUIRED.to_owned(),
+            }
+            .into());
+        }
         // A flag token (--token / ACSES_TOKEN) keeps winning for this run.
         let token = self.inner.launch.token(new_token.clone().or(old_token));
 
@@ -544,6 +569,8 @@ impl Kiosk {
                 &effective,
                 token.clone(),
                 self.inner.launch.emulator_addr,
+                &self.inner.tuning,
+                self.inner.data_dir.as_deref(),
                 Arc::clone(&self.inner.sink),
             )
             .await?;

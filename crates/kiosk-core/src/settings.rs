@@ -252,7 +252,7 @@ impl Settings {
         let new_admin_pin = match &input.admin_pin {
             Some(pin) if !pin.expose_secret().is_empty() => {
                 let pin = pin.expose_secret();
-                if !valid_admin_pin(pin) {
+                if !is_admin_pin_shape(pin) {
                     return Err(SettingsError::new("adminPin", text::SETTING_ADMIN_PIN));
                 }
                 Some(pin)
@@ -337,7 +337,8 @@ pub fn validate_locker_id(raw: &str) -> Option<String> {
     ok.then(|| id.to_owned())
 }
 
-fn valid_admin_pin(pin: &str) -> bool {
+/// 4 to 8 ASCII digits: what an admin PIN looks like (checked before any hashing).
+pub fn is_admin_pin_shape(pin: &str) -> bool {
     (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
 }
 

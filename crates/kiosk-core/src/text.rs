@@ -34,6 +34,8 @@ sentences! {
         "Opening a door by simulation is only possible in demo or developer mode.";
     NO_PIN_TO_SIMULATE = "There is no PIN on screen to open a door with.";
     ADMIN_LOCKED = "Enter the administrator PIN first.";
+    ADMIN_PIN_REQUIRED =
+        "A kiosk needs an administrator PIN: set one (4 to 8 digits) before anything else.";
     NO_LOCKER = "No active key locker was found for this location.";
     SEVERAL_LOCKERS = "This location has several key lockers. Choose one.";
     INVALID_APPOINTMENT = "The appointment number must be a positive number.";

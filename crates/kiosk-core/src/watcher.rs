@@ -5,10 +5,16 @@
 //!   `idle` interval otherwise. A control change (a PIN to watch, retry, new intervals) takes
 //!   effect at once: the task `select!`s over its ticker and the control channel, so switching to
 //!   active polling never waits out an idle tick.
-//! - Failures back off exponentially ([`Backoff`], honouring `Retry-After`); a 401 stops polling
-//!   in the `unauthorized` state until `retry_now`, a new PIN or new intervals.
+//! - Failures back off exponentially ([`Backoff`], honouring `Retry-After`) but never beyond the
+//!   idle interval, so the kiosk notices a recovered service within one idle poll; a 401 stops
+//!   polling in the `unauthorized` state until `retry_now`, a new PIN or new intervals.
 //! - Which history entries are new is decided by the pure [`HistoryScanner`] (baseline on the
 //!   first successful poll, dedup by event id).
+//! - With a [`SeenStore`] the scanner's memory survives restarts: it is saved *before* new events
+//!   are announced (a crash in between loses an announcement, never repeats one) and resumed at
+//!   start, so events logged while the kiosk was down are announced once.
+//! - The first successful poll fills the recent events (the activity list) with the last events
+//!   of the history without announcing them: nothing that happened is missing from the list.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -26,11 +32,12 @@ use tokio::time::{Instant, Interval, MissedTickBehavior};
 use crate::backoff::Backoff;
 use crate::error::KioskError;
 use crate::pin::{PinAction, PinTicket};
-use crate::scanner::HistoryScanner;
+use crate::scanner::{latest_events, HistoryScanner};
 use crate::sink::{
     Connection, ConnectionState, DoorAction, DoorEvent, EventSink, PinExpired, PinOpened,
 };
 use crate::text;
+use crate::watch_state::SeenStore;
 
 pub type BoxFuture<'a, T> = StdPin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -62,6 +69,8 @@ pub struct WatcherConfig {
     pub backoff: Backoff,
     /// How many recent door events are kept for `recent_events`.
     pub recent_capacity: usize,
+    /// Where the scanner's memory is kept between runs; `None`: baseline at every start.
+    pub store: Option<Arc<dyn SeenStore>>,
 }
 
 impl WatcherConfig {
@@ -72,6 +81,7 @@ impl WatcherConfig {
             idle,
             backoff: Backoff::default(),
             recent_capacity: 200,
+            store: None,
         }
     }
 }
@@ -199,13 +209,26 @@ impl DoorWatcher {
             bad_entries: 0,
         }));
         sink.connection(&Connection::connecting());
+        let scanner = match config.store.as_ref().and_then(|s| s.load()) {
+            Some(state) => {
+                tracing::info!(
+                    known = state.known,
+                    "door watcher resumes from its saved state"
+                );
+                HistoryScanner::resume(state)
+            }
+            None => HistoryScanner::new(),
+        };
+        let saved_version = scanner.version();
         let task = Task {
             source,
             sink,
             rx: control.subscribe(),
             control: Arc::clone(&control),
             shared: Arc::clone(&shared),
-            scanner: HistoryScanner::new(),
+            scanner,
+            saved_version,
+            filled: false,
             config,
             last_ok_at: None,
         };
@@ -316,6 +339,10 @@ struct Task {
     control: Arc<watch::Sender<Control>>,
     shared: Arc<Mutex<Shared>>,
     scanner: HistoryScanner,
+    /// The scanner version last saved to the store.
+    saved_version: u64,
+    /// The recent events were filled from the history (first successful poll).
+    filled: bool,
     config: WatcherConfig,
     last_ok_at: Option<String>,
 }
@@ -381,12 +408,12 @@ impl Task {
                                 halted = true;
                             }
                             self.publish_error(&e);
-                            self.config.backoff.delay(failures, e.retry_after(), ctl.period())
+                            self.config.backoff.delay(failures, e.retry_after(), ctl.period(), ctl.idle)
                         }
                         Err(PollError::Body) => {
                             failures = failures.saturating_add(1);
                             self.publish(ConnectionState::Error, Some(text::UNREADABLE_ANSWER.to_owned()), None);
-                            self.config.backoff.delay(failures, None, ctl.period())
+                            self.config.backoff.delay(failures, None, ctl.period(), ctl.idle)
                         }
                     };
                     if delay != tick.period() {
@@ -413,6 +440,18 @@ impl Task {
                 return Err(PollError::Body);
             }
         };
+        // Remember before telling: a crash after this loses an announcement (the event is still
+        // in the activity list after the restart), but never makes one twice.
+        if self.scanner.version() != self.saved_version {
+            if let Some(store) = &self.config.store {
+                store.save(&self.scanner.state());
+            }
+            self.saved_version = self.scanner.version();
+        }
+        if !self.filled {
+            self.filled = true;
+            self.fill_recent(&body, &scan.new_events);
+        }
         let mut ended = false;
         for new in &scan.new_events {
             let matched = watched.filter(|(_, p)| !ended && p.matches(&new.event));
@@ -459,6 +498,28 @@ impl Task {
         Ok(())
     }
 
+    /// Puts the last events of the history into the recent list without announcing them, so the
+    /// activity list shows what happened before this start. Events about to be announced as new
+    /// are left for the announcement.
+    fn fill_recent(&self, body: &[u8], new: &[crate::scanner::NewEvent]) {
+        let capacity = self.config.recent_capacity.max(1);
+        let Ok(latest) = latest_events(body, capacity) else {
+            return;
+        };
+        let mut shared = lock(&self.shared);
+        for e in latest {
+            if new.iter().any(|n| n.id == e.id) {
+                continue;
+            }
+            if shared.recent.len() >= capacity {
+                shared.recent.pop_front();
+            }
+            shared
+                .recent
+                .push_back(DoorEvent::from_webhook(&e.id, &e.event, false));
+        }
+    }
+
     /// Ends watch number `n` (unless a newer PIN replaced it meanwhile) and tells the sink.
     fn finish_watch(&self, n: u64, tell: impl FnOnce()) {
         let ended = self.control.send_if_modified(|c| match &c.watched {
@@ -481,6 +542,7 @@ impl Task {
             acses_api::Error::Timeout { .. }
             | acses_api::Error::Connect { .. }
             | acses_api::Error::Transport { .. } => ConnectionState::Offline,
+            acses_api::Error::Http(r) if r.status == 408 => ConnectionState::Offline,
             _ => ConnectionState::Error,
         };
         tracing::warn!(error = %e, "polling the event history failed");

@@ -153,7 +153,13 @@ async fn existing_entries_are_a_baseline_and_new_ones_are_announced_once() {
     );
     assert!(!d[0].matches_pin);
     assert_eq!(d[0].action_text, text::door_action(DoorAction::Dropoff));
-    assert_eq!(w.recent_events(10).len(), 1);
+    // The activity list has the old events too (filled silently at the first poll), newest first.
+    let recent: Vec<String> = w
+        .recent_events(10)
+        .into_iter()
+        .map(|e| e.event_id)
+        .collect();
+    assert_eq!(recent, ["n1", "old2", "old1"]);
     w.shutdown().await;
 }
 
@@ -436,4 +442,177 @@ async fn dropping_the_last_handle_stops_the_task() {
     advance(Duration::from_secs(600)).await;
     settle().await;
     assert_eq!(src.calls().len(), 1);
+}
+
+fn start_stored(
+    source: &Arc<FakeSource>,
+    store: &Arc<crate::watch_state::MemorySeenStore>,
+) -> (WatcherHandle, UnboundedReceiver<SinkEvent>) {
+    let mut config = WatcherConfig::new(DealerLocationId(82), ACTIVE, IDLE);
+    config.store = Some(store.clone());
+    start_with(source, config)
+}
+
+fn door_ids(rx: &mut UnboundedReceiver<SinkEvent>) -> Vec<String> {
+    doors(&drain(rx)).into_iter().map(|d| d.event_id).collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_restart_announces_what_happened_while_down_and_nothing_twice() {
+    let store = Arc::new(crate::watch_state::MemorySeenStore::new());
+    let src = FakeSource::with(vec![entry("a", "1"), entry("b", "1")]);
+
+    // First run: baseline, then one new event.
+    let (w, mut rx) = start_stored(&src, &store);
+    settle().await;
+    src.push(door("c", "3", "checkout", "1", "151"));
+    advance(IDLE).await;
+    settle().await;
+    assert_eq!(door_ids(&mut rx), ["c"]);
+    w.shutdown().await;
+
+    // While the kiosk is down two doors open.
+    src.push(door("d", "4", "dropoff", "1", "151"));
+    src.push(door("e", "5", "checkout", "1", "151"));
+
+    // Second run over the same store: d and e are announced once, a, b and c not again.
+    let (w, mut rx) = start_stored(&src, &store);
+    settle().await;
+    assert_eq!(door_ids(&mut rx), ["d", "e"]);
+    for _ in 0..3 {
+        advance(IDLE).await;
+        settle().await;
+    }
+    assert!(door_ids(&mut rx).is_empty(), "nothing announced twice");
+    // Everything is in the activity list, newest first.
+    let recent: Vec<String> = w
+        .recent_events(10)
+        .into_iter()
+        .map(|e| e.event_id)
+        .collect();
+    assert_eq!(recent, ["e", "d", "c", "b", "a"]);
+    w.shutdown().await;
+
+    // Without a store (the old behaviour) a restart is a new baseline: nothing announced.
+    src.push(door("f", "6", "dropoff", "1", "151"));
+    let (w, mut rx) = start(&src);
+    settle().await;
+    assert!(door_ids(&mut rx).is_empty());
+    w.shutdown().await;
+}
+
+/// A sink that checks, at every announcement, that the store already remembers the event.
+struct CheckingSink {
+    store: Arc<crate::watch_state::MemorySeenStore>,
+    announced: StdMutex<Vec<(String, u64)>>,
+}
+
+impl EventSink for CheckingSink {
+    fn door_event(&self, e: &DoorEvent) {
+        let known = self.store.load().map(|s| s.known).unwrap_or(0);
+        self.announced
+            .lock()
+            .unwrap()
+            .push((e.event_id.clone(), known));
+    }
+    fn pin_opened(&self, _: &PinOpened) {}
+    fn pin_expired(&self, _: &PinExpired) {}
+    fn connection(&self, _: &Connection) {}
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_state_is_saved_before_an_event_is_announced() {
+    let store = Arc::new(crate::watch_state::MemorySeenStore::new());
+    let src = FakeSource::with(vec![entry("a", "1")]);
+    let sink = Arc::new(CheckingSink {
+        store: store.clone(),
+        announced: StdMutex::new(Vec::new()),
+    });
+    let mut config = WatcherConfig::new(DealerLocationId(82), ACTIVE, IDLE);
+    config.store = Some(store.clone());
+    let source: Arc<dyn HistorySource> = src.clone();
+    let w = DoorWatcher::spawn(source, config, sink.clone());
+    settle().await;
+    assert_eq!(store.saves(), 1, "the baseline is saved");
+    src.push(door("b", "1", "dropoff", "1", "151"));
+    src.push(door("c", "2", "dropoff", "1", "151"));
+    advance(IDLE).await;
+    settle().await;
+    // When b and c were announced, the saved state already counted both.
+    assert_eq!(
+        *sink.announced.lock().unwrap(),
+        [("b".to_owned(), 3), ("c".to_owned(), 3)]
+    );
+    // Polls that find nothing new write nothing.
+    let saves = store.saves();
+    for _ in 0..5 {
+        advance(IDLE).await;
+        settle().await;
+    }
+    assert_eq!(store.saves(), saves);
+    w.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn out_of_order_entries_are_announced_once_and_reordering_announces_nothing() {
+    let src = FakeSource::with((0..12).map(|i| entry(&format!("e{i}"), "1")).collect());
+    let (w, mut rx) = start(&src);
+    settle().await;
+    // A late webhook lands in the middle of the history (ordered by event time, say).
+    src.0
+        .lock()
+        .unwrap()
+        .history
+        .insert(3, door("late", "2", "dropoff", "1", "151"));
+    advance(IDLE).await;
+    settle().await;
+    assert_eq!(door_ids(&mut rx), ["late"]);
+    // The service turns its order around: nothing is new.
+    src.0.lock().unwrap().history.reverse();
+    advance(IDLE).await;
+    settle().await;
+    assert!(door_ids(&mut rx).is_empty());
+    // The same event logged twice (a retried webhook) is one event.
+    src.push(door("twice", "3", "checkout", "1", "151"));
+    src.push(door("twice", "3", "checkout", "1", "151"));
+    advance(IDLE).await;
+    settle().await;
+    assert_eq!(door_ids(&mut rx), ["twice"]);
+    w.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn backoff_never_exceeds_the_idle_period_so_recovery_takes_one_idle_poll_at_most() {
+    let src = FakeSource::with(vec![]);
+    let (w, _rx) = start(&src);
+    settle().await;
+    for _ in 0..12 {
+        src.fail_next(acses_api::Error::Timeout {
+            endpoint: "x".into(),
+        });
+    }
+    w.watch_pin(watched("1", PinAction::Pickup, None)); // active polling: 700 ms when healthy
+    settle().await;
+    for _ in 0..(400 * 10) {
+        advance(Duration::from_millis(100)).await;
+        settle().await;
+    }
+    let calls = src.calls();
+    let gaps: Vec<u64> = calls
+        .windows(2)
+        .map(|w| (w[1] - w[0]).as_millis() as u64)
+        .collect();
+    // baseline, then 12 timeouts: 1, 2, 4, 8, 16 s, then the 20 s idle period as the ceiling
+    // (the default backoff would go on to 32 and 60 s), then healthy 700 ms polls.
+    assert_eq!(
+        &gaps[..13],
+        &[
+            0, 1_000, 2_000, 4_000, 8_000, 16_000, 20_000, 20_000, 20_000, 20_000, 20_000, 20_000,
+            20_000
+        ],
+        "{gaps:?}"
+    );
+    assert!(gaps[13..].iter().all(|g| *g == 700), "{gaps:?}");
+    assert_eq!(w.connection().state, ConnectionState::Ok);
+    w.shutdown().await;
 }

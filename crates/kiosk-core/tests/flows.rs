@@ -59,6 +59,7 @@ async fn live(
         },
         stored_token: token.map(|t| SecretString::from(t.to_owned())),
         launch: LaunchOptions::default(),
+        ..Startup::default()
     };
     (start(startup, Arc::new(sink)).await.unwrap(), rx)
 }

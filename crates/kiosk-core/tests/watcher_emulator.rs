@@ -122,10 +122,21 @@ async fn maintenance_and_rate_limits_back_off_then_recover() {
     emu.state()
         .fail_next(3, fault(StatusCode::SERVICE_UNAVAILABLE, None));
     let api = client(&emu);
-    let mut cfg = config(100, 100);
+    // Backoff is capped by the idle period (2 s here): watch a PIN from the start so the 100 ms
+    // active period applies and the doubling shows.
+    let mut cfg = config(100, 2_000);
     cfg.backoff.base = Duration::from_millis(150);
     cfg.backoff.max = Duration::from_secs(2);
     let (w, mut rx) = watch(&api, cfg);
+    w.watch_pin(WatchedPin {
+        pin: Pin::new("000000"),
+        action: PinAction::Pickup,
+        appointment_id: 120301,
+        locker: Some("151".into()),
+        issued_at: String::new(),
+        expires_at: None,
+        deadline: None,
+    });
     let down = next_state(&mut rx, ConnectionState::Maintenance).await;
     let up = next_state(&mut rx, ConnectionState::Ok).await;
     // 150 + 300 + 600 ms of backoff between the first failure and the first success.

@@ -20,6 +20,7 @@ pub(super) const CATALOGUE: &[(&str, &str)] = &[
     (SIMULATE_NOT_ALLOWED, "Een deur openen door simulatie kan alleen in demo- of ontwikkelaarsmodus."),
     (NO_PIN_TO_SIMULATE, "Er staat geen pincode op het scherm om een deur mee te openen."),
     (ADMIN_LOCKED, "Voer eerst de beheerderspincode in."),
+    (ADMIN_PIN_REQUIRED, "Een kiosk heeft een beheerderspincode nodig: stel die eerst in (4 tot 8 cijfers)."),
     (NO_LOCKER, "Voor deze vestiging is geen actieve sleutelkluis gevonden."),
     (SEVERAL_LOCKERS, "Deze vestiging heeft meerdere sleutelkluizen. Kies er een."),
     (INVALID_APPOINTMENT, "Het afspraaknummer moet een positief getal zijn."),
