@@ -190,6 +190,7 @@
       return { ...settings };
     },
     unlock_admin: ({ pin }) => (unlocked = pin === '1234'),
+    lock_admin: () => { unlocked = false; return null; },
     quit_app: () => {
       if (info.kiosk && !unlocked) fail('notAllowed', 'Unlock with the admin PIN first.');
       document.body.textContent = '(mock) the app would exit now.';

@@ -54,6 +54,7 @@ export const connectionStatus = () => call('connection_status');
 export const getSettings = () => call('get_settings');
 export const saveSettings = (settings) => call('save_settings', { settings });
 export const unlockAdmin = (pin) => call('unlock_admin', { pin });
+export const lockAdmin = () => call('lock_admin');
 export const quitApp = () => call('quit_app');
 
 export const EVENTS = Object.freeze({

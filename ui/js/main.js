@@ -159,6 +159,8 @@ function go(name, params = {}) {
   if (screenName === 'home') state.flow = null;
   // Leaving the settings locks them again (kiosk admin PIN); a re-render does not.
   if (screenName !== 'settings') {
+    // The backend holds the unlock that gates saving and quitting: lock it there too.
+    if (state.adminUnlocked) api.lockAdmin().catch(() => {});
     state.adminUnlocked = false;
     state.settingsDraft = null;
   }

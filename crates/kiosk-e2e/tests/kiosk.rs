@@ -275,3 +275,68 @@ async fn settings_never_show_the_token() -> Result<()> {
     kiosk.screenshot("11-settings").await?;
     kiosk.close().await
 }
+
+async fn type_on_keypad(kiosk: &Kiosk, digits: &str) -> Result<()> {
+    for d in digits.chars() {
+        kiosk.tap(&format!("keypad-key-{d}")).await?;
+    }
+    kiosk.tap("keypad-ok").await
+}
+
+#[tokio::test]
+async fn kiosk_settings_and_quitting_need_the_admin_pin() -> Result<()> {
+    let (kiosk, _client) = launch_kiosk().await?;
+    kiosk.testid("screen-home").await?;
+
+    // First visit: no admin PIN is set yet, so the lock lets the installer in to set one.
+    kiosk.tap("nav-settings").await?;
+    kiosk.testid("admin-lock").await?;
+    kiosk.screenshot("12-kiosk-admin-lock").await?;
+    type_on_keypad(&kiosk, "0000").await?;
+    kiosk.testid("settings-form").await?;
+    kiosk
+        .testid("settings-adminPin")
+        .await?
+        .send_keys("2468")
+        .await?;
+    kiosk.tap("settings-save").await?;
+    kiosk.testid("settings-saved").await?;
+
+    // Leaving the settings locks them again, in the UI and in the backend: the kiosk cannot be
+    // quit from the web view now.
+    kiosk.tap("back-button").await?;
+    kiosk.testid("screen-home").await?;
+    let quit: serde_json::Value = kiosk
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             window.__TAURI__.core.invoke('quit_app').then(() => done('quit'), e => done(e));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(quit["kind"], "notAllowed", "a locked kiosk quit: {quit}");
+
+    kiosk.tap("nav-settings").await?;
+    kiosk.testid("admin-lock").await?;
+    type_on_keypad(&kiosk, "1111").await?;
+    kiosk.testid("unlock-wrong").await?;
+    type_on_keypad(&kiosk, "2468").await?;
+    kiosk.testid("settings-form").await?;
+    kiosk.testid("quit-kiosk").await?;
+    kiosk.close().await
+}
+
+async fn launch_kiosk() -> Result<(Kiosk, Client)> {
+    let port = free_port();
+    let kiosk = Kiosk::launch(LaunchSpec {
+        args: vec![
+            "--demo".into(),
+            "--kiosk".into(),
+            "--emulator-addr".into(),
+            format!("127.0.0.1:{port}"),
+        ],
+        env: vec![("ACSES_TOKEN".into(), TOKEN.into())],
+    })
+    .await?;
+    Ok((kiosk, api(&format!("http://127.0.0.1:{port}"))))
+}
