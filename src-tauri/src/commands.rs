@@ -8,9 +8,6 @@ use tauri::{AppHandle, Runtime, State};
 
 type Result<T> = std::result::Result<T, KioskError>;
 
-const SAVE_FAILED: &str =
-    "The settings are in use but could not be written to disk; they will be lost on restart.";
-
 #[tauri::command]
 pub fn app_info(kiosk: State<'_, Kiosk>) -> AppInfo {
     kiosk.app_info()
@@ -70,7 +67,10 @@ pub async fn save_settings<R: Runtime>(
     let saved = kiosk.save_settings(settings).await?;
     crate::settings::save(&app, &saved.settings, saved.token.as_ref()).map_err(|e| {
         tracing::error!("settings could not be written: {e}");
-        KioskError::new(kiosk_core::ErrorKind::Internal, SAVE_FAILED)
+        kiosk.localize(KioskError::new(
+            kiosk_core::ErrorKind::Internal,
+            kiosk_core::text::SAVE_FAILED,
+        ))
     })?;
     Ok(saved.view)
 }
@@ -88,7 +88,7 @@ pub fn lock_admin(kiosk: State<'_, Kiosk>) {
 #[tauri::command]
 pub fn quit_app<R: Runtime>(app: AppHandle<R>, kiosk: State<'_, Kiosk>) -> Result<()> {
     if !kiosk.may_quit() {
-        return Err(KioskError::not_allowed(kiosk_core::text::ADMIN_LOCKED));
+        return Err(kiosk.localize(KioskError::not_allowed(kiosk_core::text::ADMIN_LOCKED)));
     }
     app.exit(0);
     Ok(())

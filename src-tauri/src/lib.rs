@@ -2,6 +2,7 @@
 
 mod commands;
 mod events;
+pub mod logging;
 mod settings;
 
 use std::sync::Arc;
@@ -69,7 +70,8 @@ fn open_window<R: Runtime>(app: &tauri::AppHandle<R>, kiosk: bool) -> tauri::Res
     let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
         .title("ACSES Kiosk")
         .inner_size(1280.0, 800.0)
-        .min_inner_size(800.0, 560.0)
+        // Small enough for a 600x1024 portrait panel.
+        .min_inner_size(600.0, 560.0)
         .fullscreen(kiosk)
         .decorations(!kiosk)
         .build()?;
@@ -83,7 +85,12 @@ fn open_window<R: Runtime>(app: &tauri::AppHandle<R>, kiosk: bool) -> tauri::Res
 pub fn run() {
     // Parsed before anything else so `--help` and `--version` work without a display.
     let launch = LaunchOptions::parse();
-    init_logging();
+    let log_dir = logging::init();
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        log_dir = ?log_dir,
+        "acses-kiosk starting"
+    );
     // A second start (a double-clicked icon, an autostart racing a manual start) brings the
     // running kiosk to the front instead of opening a second one. Without a D-Bus session the
     // plugin lets every instance start. Registered first, as the plugin requires; not in
@@ -107,15 +114,6 @@ pub fn run() {
             }
         }
     });
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ACSES_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }
 
 #[cfg(test)]
