@@ -1,0 +1,497 @@
+//! One poll on a large history, as a table (issue 4, figure 2): CPU time as a ratio to merely
+//! skipping the bytes, peak memory with a counting allocator, and the bytes on the wire with and
+//! without gzip, fetched over loopback from the emulator in a child process (so its memory and
+//! CPU are not counted here).
+//!
+//! ```text
+//! cargo bench -p kiosk-core --bench poll                      # 1k, 10k, 100k entries
+//! cargo bench -p kiosk-core --bench poll -- --sizes 100000 --rounds 11
+//! valgrind --tool=callgrind --toggle-collect='*measured_*' \
+//!     target/release/deps/poll-<hash> --callgrind 100000     # instruction counts (scripts/bench)
+//! ```
+//!
+//! Times are medians of interleaved rounds (skip, steady scan, first scan, one after the other in
+//! every round) so that a neighbour's build slows all of them alike; the ratio is taken per round.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::{BufRead, BufReader, Write as _};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use kiosk_core::scanner::HistoryScanner;
+
+mod support;
+
+// ---- a counting allocator: bytes live now and the peak since the last reset ---------------------
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc(layout);
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc_zeroed(layout);
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = System.realloc(ptr, layout, new_size);
+        if !p.is_null() {
+            // Counted as the new block arriving before the old one leaves: a moving realloc
+            // holds both for a moment.
+            grew(new_size);
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Starts a peak measurement; returns the bytes live now.
+fn mark() -> usize {
+    let now = LIVE.load(Ordering::Relaxed);
+    PEAK.store(now, Ordering::Relaxed);
+    now
+}
+
+/// Peak bytes above `base` since [`mark`].
+fn peak_above(base: usize) -> usize {
+    PEAK.load(Ordering::Relaxed).saturating_sub(base)
+}
+
+// ---- the measured operations (named for callgrind's --toggle-collect) -----------------------
+
+#[inline(never)]
+fn measured_skip(body: &[u8]) -> bool {
+    support::skip_only(body)
+}
+
+#[inline(never)]
+fn measured_steady(s: &mut HistoryScanner, body: &[u8]) -> usize {
+    s.scan(body).map(|r| r.new_events.len()).unwrap_or(0)
+}
+
+#[inline(never)]
+fn measured_first(s: &mut HistoryScanner, body: &[u8]) -> usize {
+    s.scan(body).map(|r| r.total).unwrap_or(0)
+}
+
+#[inline(never)]
+fn measured_decode_everything(body: &[u8]) -> usize {
+    support::decode_everything(body)
+}
+
+fn baselined(before: &[u8]) -> HistoryScanner {
+    let mut s = HistoryScanner::new();
+    s.scan(before).expect("generated history is readable");
+    s
+}
+
+// ---- arguments ----------------------------------------------------------------------------
+
+struct Args {
+    sizes: Vec<usize>,
+    rounds: usize,
+    callgrind: Option<usize>,
+    emulator_child: Option<usize>,
+    wire: bool,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        sizes: vec![1_000, 10_000, 100_000],
+        rounds: 7,
+        callgrind: None,
+        emulator_child: None,
+        wire: true,
+    };
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let value = |i: usize| all.get(i + 1).map(String::as_str).unwrap_or("");
+    for (i, arg) in all.iter().enumerate() {
+        match arg.as_str() {
+            "--sizes" => {
+                a.sizes = value(i)
+                    .split(',')
+                    .filter_map(|s| s.trim().parse().ok())
+                    .collect();
+            }
+            "--rounds" => a.rounds = value(i).parse().unwrap_or(a.rounds).max(1),
+            "--callgrind" => a.callgrind = value(i).parse().ok(),
+            "--emulator-child" => a.emulator_child = value(i).parse().ok(),
+            "--no-wire" => a.wire = false,
+            // `cargo bench` passes `--bench`; anything else unknown is ignored too.
+            _ => {}
+        }
+    }
+    a
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+// ---- CPU and memory of the scan -----------------------------------------------------------
+
+struct CpuRow {
+    n: usize,
+    body: usize,
+    skip_ms: f64,
+    steady_ms: f64,
+    first_ms: f64,
+    naive_ms: f64,
+    steady_ratio: f64,
+    first_ratio: f64,
+    steady_peak: usize,
+    first_peak: usize,
+    naive_peak: usize,
+}
+
+fn cpu_and_memory(n: usize, rounds: usize) -> CpuRow {
+    let h = support::histories(n, 3);
+    let (mut skip, mut steady, mut first, mut naive) = (vec![], vec![], vec![], vec![]);
+    let (mut steady_r, mut first_r) = (vec![], vec![]);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        assert!(measured_skip(&h.after));
+        let t_skip = ms(t.elapsed());
+
+        let mut s = baselined(&h.before);
+        let t = Instant::now();
+        assert_eq!(measured_steady(&mut s, &h.after), h.fresh);
+        let t_steady = ms(t.elapsed());
+        drop(s);
+
+        let mut s = HistoryScanner::new();
+        let t = Instant::now();
+        assert_eq!(measured_first(&mut s, &h.after), n);
+        let t_first = ms(t.elapsed());
+        drop(s);
+
+        let t = Instant::now();
+        assert_eq!(measured_decode_everything(&h.after), n);
+        naive.push(ms(t.elapsed()));
+
+        skip.push(t_skip);
+        steady.push(t_steady);
+        first.push(t_first);
+        steady_r.push(t_steady / t_skip);
+        first_r.push(t_first / t_skip);
+    }
+
+    // Memory, one operation at a time, the body already in memory (it is counted separately).
+    let mut s = baselined(&h.before);
+    let base = mark();
+    measured_steady(&mut s, &h.after);
+    let steady_peak = peak_above(base);
+    drop(s);
+    let mut s = HistoryScanner::new();
+    let base = mark();
+    measured_first(&mut s, &h.after);
+    let first_peak = peak_above(base);
+    drop(s);
+    let base = mark();
+    measured_decode_everything(&h.after);
+    let naive_peak = peak_above(base);
+
+    CpuRow {
+        n,
+        body: h.after.len(),
+        skip_ms: median(&mut skip),
+        steady_ms: median(&mut steady),
+        first_ms: median(&mut first),
+        naive_ms: median(&mut naive),
+        steady_ratio: median(&mut steady_r),
+        first_ratio: median(&mut first_r),
+        steady_peak,
+        first_peak,
+        naive_peak,
+    }
+}
+
+// ---- the wire: the emulator in a child process --------------------------------------------
+
+const TOKEN: &str = "bench-token";
+
+/// Runs in the child: an emulator with `n` seeded entries; prints its port, serves until killed.
+fn serve_emulator(n: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let config = acses_emulator::EmulatorConfig {
+            token: TOKEN.to_owned(),
+            ..acses_emulator::EmulatorConfig::default()
+        };
+        let emulator = acses_emulator::spawn(
+            config,
+            acses_emulator::World::demo(),
+            "127.0.0.1:0".parse().expect("address"),
+        )
+        .await
+        .expect("emulator starts");
+        emulator.state().seed_history(support::LOCATION, n);
+        println!("{}", emulator.addr.port());
+        let _ = std::io::stdout().flush();
+        // Until the parent goes away (stdin closes) or kills us.
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            let _ = std::io::stdin().read_line(&mut line);
+        })
+        .await;
+        drop(emulator);
+    });
+}
+
+struct ChildEmulator {
+    child: Child,
+    base_url: String,
+}
+
+impl ChildEmulator {
+    fn start(n: usize) -> ChildEmulator {
+        let exe = std::env::current_exe().expect("own path");
+        let mut child = Command::new(exe)
+            .args(["--emulator-child", &n.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("child emulator starts");
+        let mut port = String::new();
+        let stdout = child.stdout.take().expect("piped stdout");
+        BufReader::new(stdout)
+            .read_line(&mut port)
+            .expect("child prints its port");
+        let base_url = format!("http://127.0.0.1:{}", port.trim());
+        ChildEmulator { child, base_url }
+    }
+}
+
+impl Drop for ChildEmulator {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take()); // the child stops when its stdin closes
+        let _ = self.child.wait();
+    }
+}
+
+struct WireRow {
+    n: usize,
+    identity: usize,
+    gzip: usize,
+    fetch_gzip_ms: f64,
+    fetch_identity_ms: f64,
+    poll_ms: f64,
+    /// Peak bytes allocated during one whole poll (download, decode, scan), the body included.
+    poll_peak: usize,
+    body: usize,
+}
+
+async fn raw_size(http: &reqwest::Client, url: &str, gzip: bool) -> (usize, Duration) {
+    let mut req = http
+        .post(format!("{url}/v1/events/history"))
+        .bearer_auth(TOKEN)
+        .body(format!("{{\"dealer_location_id\":{}}}", support::LOCATION));
+    if gzip {
+        req = req.header("accept-encoding", "gzip");
+    }
+    let t = Instant::now();
+    let resp = req.send().await.expect("history answers");
+    assert!(resp.status().is_success(), "history: {}", resp.status());
+    if gzip {
+        assert_eq!(
+            resp.headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok()),
+            Some("gzip")
+        );
+    }
+    let bytes = resp.bytes().await.expect("body");
+    (bytes.len(), t.elapsed())
+}
+
+fn wire(n: usize, rounds: usize) -> WireRow {
+    let emulator = ChildEmulator::start(n);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        // No automatic decompression: the sizes are what crosses the socket.
+        let raw = reqwest::Client::builder()
+            .no_gzip()
+            .build()
+            .expect("raw client");
+        let config = acses_api::ClientConfig::new(
+            emulator.base_url.clone(),
+            secrecy::SecretString::from(TOKEN.to_owned()),
+        );
+        let client = acses_api::Client::new(config).expect("client");
+        let location = acses_api::DealerLocationId(support::LOCATION);
+
+        let mut scanner = HistoryScanner::new();
+        let body = client
+            .events_history_raw(location)
+            .await
+            .expect("first poll");
+        scanner.scan(&body).expect("readable");
+        let body_len = body.len();
+        drop(body);
+
+        let (mut gz_ms, mut id_ms, mut poll_ms) = (vec![], vec![], vec![]);
+        let (mut identity, mut gzip) = (0, 0);
+        let mut poll_peak = 0;
+        for _ in 0..rounds {
+            let (size, t) = raw_size(&raw, &emulator.base_url, true).await;
+            gzip = size;
+            gz_ms.push(ms(t));
+            let (size, t) = raw_size(&raw, &emulator.base_url, false).await;
+            identity = size;
+            id_ms.push(ms(t));
+
+            // The watcher's poll: the client (gzip) and the steady scan.
+            let base = mark();
+            let t = Instant::now();
+            let body = client.events_history_raw(location).await.expect("poll");
+            scanner.scan(&body).expect("readable");
+            poll_ms.push(ms(t.elapsed()));
+            poll_peak = poll_peak.max(peak_above(base));
+        }
+        WireRow {
+            n,
+            identity,
+            gzip,
+            fetch_gzip_ms: median(&mut gz_ms),
+            fetch_identity_ms: median(&mut id_ms),
+            poll_ms: median(&mut poll_ms),
+            poll_peak,
+            body: body_len,
+        }
+    })
+}
+
+// ---- main ---------------------------------------------------------------------------------
+
+fn main() {
+    let args = args();
+    if let Some(n) = args.emulator_child {
+        serve_emulator(n);
+        return;
+    }
+    if let Some(n) = args.callgrind {
+        // One of each, for `valgrind --tool=callgrind --toggle-collect='*measured_*'`.
+        let h = support::histories(n, 3);
+        let mut s = baselined(&h.before);
+        assert!(measured_skip(&h.after));
+        assert_eq!(measured_steady(&mut s, &h.after), h.fresh);
+        let mut s = HistoryScanner::new();
+        assert_eq!(measured_first(&mut s, &h.after), n);
+        assert_eq!(measured_decode_everything(&h.after), n);
+        return;
+    }
+
+    println!("machine: {}", machine());
+    println!(
+        "\nCPU of one poll's processing (median of {} interleaved rounds; ratio = per-round time / skip time)\n",
+        args.rounds
+    );
+    println!("| entries | body MiB | skip (IgnoredAny) ms | steady scan ms | ratio | first scan ms | ratio | decode everything ms | steady peak extra MiB (x body) | first peak extra MiB (x body) | decode-everything peak MiB (x body) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for &n in &args.sizes {
+        let r = cpu_and_memory(n, args.rounds);
+        let b = r.body as f64;
+        println!(
+            "| {} | {:.1} | {:.1} | {:.1} | {:.2}x | {:.1} | {:.2}x | {:.1} | {:.2} ({:.3}x) | {:.2} ({:.3}x) | {:.1} ({:.2}x) |",
+            r.n,
+            mib(r.body),
+            r.skip_ms,
+            r.steady_ms,
+            r.steady_ratio,
+            r.first_ms,
+            r.first_ratio,
+            r.naive_ms,
+            mib(r.steady_peak),
+            r.steady_peak as f64 / b,
+            mib(r.first_peak),
+            r.first_peak as f64 / b,
+            mib(r.naive_peak),
+            r.naive_peak as f64 / b,
+        );
+    }
+
+    if !args.wire {
+        return;
+    }
+    println!(
+        "\nThe wire: the emulator on loopback (child process), median of {} rounds\n",
+        args.rounds
+    );
+    println!("| entries | identity MiB | gzip MiB | gzip / identity | fetch gzip ms | fetch identity ms | whole poll ms (client, gzip, scan) | whole poll peak MiB (x body) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for &n in &args.sizes {
+        let w = wire(n, args.rounds);
+        println!(
+            "| {} | {:.2} | {:.2} | {:.3} | {:.1} | {:.1} | {:.1} | {:.1} ({:.2}x) |",
+            w.n,
+            mib(w.identity),
+            mib(w.gzip),
+            w.gzip as f64 / w.identity as f64,
+            w.fetch_gzip_ms,
+            w.fetch_identity_ms,
+            w.poll_ms,
+            mib(w.poll_peak),
+            w.poll_peak as f64 / w.body as f64,
+        );
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, load average {load} at start")
+}
