@@ -14,7 +14,6 @@ use tauri::{Builder, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 /// Builds the app around an already parsed command line; tests pass `tauri::test::mock_builder()`.
 pub fn build_app<R: Runtime>(builder: Builder<R>, launch: LaunchOptions) -> Builder<R> {
     builder
-        .plugin(tauri_plugin_store::Builder::default().build())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_appointments,
@@ -37,6 +36,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: LaunchOptions) -> Buil
                 stored,
                 stored_token,
                 launch: launch.clone(),
+                data_dir: settings::data_dir(app.handle()),
                 ..Startup::default()
             };
             let sink = Arc::new(events::TauriSink(app.handle().clone()));
@@ -74,12 +74,25 @@ fn open_window<R: Runtime>(app: &tauri::AppHandle<R>, kiosk: bool) -> tauri::Res
         .min_inner_size(600.0, 560.0)
         .fullscreen(kiosk)
         .decorations(!kiosk)
+        // No remote content: the web view never leaves the app's own pages (a link, a redirect
+        // or an injected script cannot take the kiosk to another site).
+        .on_navigation(allowed_navigation)
         .build()?;
     if kiosk {
         // Some X11/Wayland set-ups ignore fullscreen at creation (tauri#3738): ask again.
         window.set_fullscreen(true)?;
     }
     Ok(())
+}
+
+/// The app's own pages only: `tauri://localhost` (Linux, macOS) or `http(s)://tauri.localhost`
+/// (Windows).
+pub(crate) fn allowed_navigation(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
 }
 
 pub fn run() {

@@ -1,52 +1,59 @@
-//! tauri-plugin-store adapter: one typed struct per key, read back with `serde_json::from_value`.
-//! The UI has no store permission (capabilities/default.json), so nothing here reaches the
-//! webview except through the commands that choose what to show (never the token).
+//! The settings file in the app data directory (`<data dir>/settings.json`), through
+//! `kiosk_core::persist::SettingsFile`: written atomically (temporary file, fsync, rename), so a
+//! crash or power cut mid-save leaves the old settings or the new ones, never half a file; an
+//! unreadable file is reported in the log, kept aside as `settings.json.corrupt`, and replaced by
+//! the defaults.
+//!
+//! This replaced tauri-plugin-store (2.5), whose `save` is a plain `fs::write` (truncate, then
+//! write: a crash in between leaves an empty or cut file), which also saves every store again
+//! on exit the same way, and which ignores a file it cannot parse without saying so. The file
+//! layout is the same (`{"settings": {...}, "apiToken": "..."}`), so existing kiosks keep their
+//! settings. The UI never reads the file: only the commands choose what to show (never the token).
 
+use std::path::PathBuf;
+
+use kiosk_core::persist::SettingsFile;
 use kiosk_core::Settings;
-use secrecy::{ExposeSecret, SecretString};
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_store::StoreExt;
+use secrecy::SecretString;
+use tauri::{AppHandle, Manager, Runtime};
 
 const STORE_FILE: &str = "settings.json";
-const KEY_SETTINGS: &str = "settings";
-const KEY_TOKEN: &str = "apiToken";
 
-/// Loads the stored settings. A missing store gives the defaults; a corrupt value is reported
-/// in the log and replaced by the defaults rather than stopping the kiosk.
-pub fn load<R: Runtime>(app: &AppHandle<R>) -> (Settings, Option<SecretString>) {
-    let store = match app.store(STORE_FILE) {
-        Ok(s) => s,
+/// The app data directory (settings, the door watcher's state), if the platform has one.
+pub fn data_dir<R: Runtime>(app: &AppHandle<R>) -> Option<PathBuf> {
+    match app.path().app_data_dir() {
+        Ok(dir) => Some(dir),
         Err(e) => {
-            tracing::warn!("settings store unreadable, using defaults: {e}");
-            return (Settings::default(), None);
+            tracing::warn!("no app data directory; settings will not be kept: {e}");
+            None
         }
-    };
-    let settings = match store.get(KEY_SETTINGS) {
-        None => Settings::default(),
-        Some(v) => serde_json::from_value(v).unwrap_or_else(|e| {
-            tracing::warn!("stored settings are corrupt, using defaults: {e}");
-            Settings::default()
-        }),
-    };
-    let token = store
-        .get(KEY_TOKEN)
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .filter(|t| !t.is_empty())
-        .map(SecretString::from);
-    (settings, token)
+    }
 }
 
-/// Saves settings (and a new token when given) and flushes the store to disk.
+/// Loads the stored settings and keeps the file handle for [`save`]. A missing file gives the
+/// defaults; a corrupt one is reported and replaced by the defaults rather than stopping the
+/// kiosk.
+pub fn load<R: Runtime>(app: &AppHandle<R>) -> (Settings, Option<SecretString>) {
+    let Some(dir) = data_dir(app) else {
+        return (Settings::default(), None);
+    };
+    let file = SettingsFile::new(dir.join(STORE_FILE));
+    let loaded = file.load();
+    if let Some(problem) = &loaded.problem {
+        tracing::warn!(file = %file.path().display(), "settings: {problem}");
+    }
+    app.manage(file);
+    (loaded.settings, loaded.token)
+}
+
+/// Saves settings (and a new token when given) atomically.
 pub fn save<R: Runtime>(
     app: &AppHandle<R>,
     settings: &Settings,
     new_token: Option<&SecretString>,
 ) -> Result<(), String> {
-    let store = app.store(STORE_FILE).map_err(|e| e.to_string())?;
-    let value = serde_json::to_value(settings).map_err(|e| e.to_string())?;
-    store.set(KEY_SETTINGS, value);
-    if let Some(t) = new_token {
-        store.set(KEY_TOKEN, t.expose_secret());
-    }
-    store.save().map_err(|e| e.to_string())
+    let file = app
+        .try_state::<SettingsFile>()
+        .ok_or_else(|| "no settings file (no app data directory)".to_owned())?;
+    file.save(settings, new_token).map_err(|e| e.to_string())
 }

@@ -13,6 +13,8 @@ use tauri::{App, Manager, WebviewWindow};
 
 use crate::build_app;
 
+mod hardening;
+
 struct TestApp {
     _app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,

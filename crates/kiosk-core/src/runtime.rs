@@ -66,7 +66,7 @@ pub const WATCHER_STATE_FILE: &str = "door-watcher.state";
 /// Starts the kiosk. Never fails on bad settings: a kiosk whose URL or token is wrong still
 /// starts (showing why in its connection state) so an administrator can fix the settings on it.
 /// Fails only when the embedded emulator cannot bind a local port.
-pub async fn start(startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, KioskError> {
+pub async fn start(mut startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, KioskError> {
     let effective = match startup.launch.merge(&startup.stored) {
         Ok(s) => s,
         Err(e) => {
@@ -76,7 +76,14 @@ pub async fn start(startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, 
                 "ignoring the command-line options: {}",
                 e.message
             );
-            startup.stored.clone()
+            // Forgotten for the whole run, or every later settings save would meet the same
+            // refusal (flags are merged over each save).
+            startup.launch.base_url = None;
+            startup.launch.location = None;
+            startup
+                .launch
+                .merge(&startup.stored)
+                .unwrap_or_else(|_| startup.stored.clone())
         }
     };
     let token = startup.launch.token(startup.stored_token.clone());

@@ -71,6 +71,7 @@ impl Kiosk {
             .env("XDG_DATA_HOME", data.path().join("data"))
             .env("XDG_CONFIG_HOME", data.path().join("config"))
             .env("XDG_CACHE_HOME", data.path().join("cache"))
+            .env("XDG_STATE_HOME", data.path().join("state"))
             // The tests must never reach a real service configured on the machine.
             .env_remove("ACSES_BASE_URL")
             .env_remove("ACSES_TOKEN")

@@ -341,6 +341,7 @@ async fn dutch_workshop_flow_with_screenshots() -> Result<()> {
 #[tokio::test]
 async fn about_and_health_line_show_version_api_and_location() -> Result<()> {
     let (kiosk, client) = launch(Lang::En).await?;
+    kiosk.testid("screen-home").await?;
     audit_catches_planted_problems(&kiosk).await?;
     let health = kiosk
         .css("[data-state=ok] [data-testid=connection-health]")
@@ -353,7 +354,15 @@ async fn about_and_health_line_show_version_api_and_location() -> Result<()> {
     assert_eq!(parts[0].len(), 8, "time of the last poll in {health:?}");
     assert!(parts[1].ends_with(" ms"), "latency in {health:?}");
 
+    // The activity list and the settings pass the same audit (at the common 1280x800).
+    kiosk.tap("nav-activity").await?;
+    kiosk.testid("screen-activity").await?;
+    let mut problems = audit(&kiosk, "en activity 1280x800", &[]).await?;
     kiosk.tap("nav-settings").await?;
+    kiosk.testid("settings-form").await?;
+    problems.extend(audit(&kiosk, "en settings 1280x800", &[]).await?);
+    report(problems)?;
+
     let about = kiosk.testid("about").await?.text().await?;
     assert!(
         about.contains(env!("CARGO_PKG_VERSION")),
