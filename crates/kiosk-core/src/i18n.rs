@@ -25,7 +25,7 @@ fn catalogue(lang: Language) -> &'static [(&'static str, &'static str)] {
 
 /// `english`, a sentence of [`crate::text`], in `lang`. Other text passes unchanged, and a
 /// sentence a catalogue lacks stays English rather than failing (the tests catch the gap).
-pub fn tr<'a>(lang: Language, english: &'a str) -> &'a str {
+pub fn tr(lang: Language, english: &str) -> &str {
     catalogue(lang)
         .iter()
         .find(|(en, _)| *en == english)
