@@ -29,7 +29,10 @@ fn version_and_help_work_without_a_display() {
     let out = kiosk(&["--help"], tmp.path());
     assert!(out.status.success(), "{out:?}");
     let help = String::from_utf8_lossy(&out.stdout);
-    assert!(help.contains("--kiosk") && help.contains("--base-url"), "{help}");
+    assert!(
+        help.contains("--kiosk") && help.contains("--base-url"),
+        "{help}"
+    );
 }
 
 #[test]
