@@ -86,7 +86,9 @@ pub struct GlobalArgs {
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve the API emulator with demo data until Ctrl-C
-    #[command(after_help = "Example:\n  acses emulator --addr 127.0.0.1:8787 --history 20")]
+    #[command(
+        after_help = "Examples:\n  acses emulator --addr 127.0.0.1:8787 --history 20\n  acses emulator --fault history=503/5,503/5,ok --fault pickup=delay:15000"
+    )]
     Emulator(EmulatorArgs),
 
     /// List the lockers of the location (id, name, active)
@@ -154,6 +156,12 @@ pub struct EmulatorArgs {
         value_parser = clap::value_parser!(u64).range(0..=100_000),
     )]
     pub history: u64,
+
+    /// Inject faults (repeatable): ENDPOINT=STEP[,STEP...], one step per request; a last step
+    /// ending in * repeats forever. Steps: ok, 401, 429/SECS, 500, 503, delay:MS, drop,
+    /// truncate, malformed, huge:300m, garbage. Example: --fault history=503,503,ok
+    #[arg(long = "fault", value_name = "ENDPOINT=STEPS")]
+    pub faults: Vec<acses_emulator::FaultSpec>,
 }
 
 #[derive(Debug, Clone, Args)]

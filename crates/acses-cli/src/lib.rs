@@ -367,6 +367,10 @@ async fn emulator(
             addr: args.addr,
             source,
         })?;
+    for spec in &args.faults {
+        running.state().apply_fault_spec(spec);
+        let _ = writeln!(err, "note: injecting faults: {spec}");
+    }
     if args.history > 0 {
         let wanted = usize::try_from(args.history).unwrap_or(usize::MAX);
         let seeded = running.state().seed_history(g.location.0, wanted);
