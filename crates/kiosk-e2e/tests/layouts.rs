@@ -324,7 +324,6 @@ async fn dutch_workshop_flow_with_screenshots() -> Result<()> {
     );
     kiosk.screenshot("nl-04-door-opened").await?;
 
-    // A refusal from the backend arrives in Dutch too (kiosk-core's catalogue).
     kiosk.tap("done-button").await?;
     kiosk.testid("screen-home").await?;
     kiosk.testid("event-item").await?;
@@ -334,6 +333,23 @@ async fn dutch_workshop_flow_with_screenshots() -> Result<()> {
     kiosk.tap("nav-settings").await?;
     kiosk.testid("settings-form").await?;
     kiosk.screenshot("nl-11-settings").await?;
+
+    // A refusal from the backend comes in Dutch (kiosk-core's catalogue) and marks its field.
+    let location = kiosk.testid("settings-locationId").await?;
+    location.clear().await?;
+    location.send_keys("0").await?;
+    kiosk.tap("settings-save").await?;
+    let error = kiosk.testid("error").await?.text().await?;
+    assert!(
+        error.contains("vestigingsnummer moet groter zijn dan 0"),
+        "error says {error:?}"
+    );
+    let marked = kiosk
+        .testid("settings-locationId")
+        .await?
+        .attr("aria-invalid")
+        .await?;
+    assert_eq!(marked.as_deref(), Some("true"));
     kiosk.close().await
 }
 
