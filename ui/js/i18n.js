@@ -369,8 +369,8 @@ const nl = {
   'common.yes': 'Ja',
   'common.no': 'Nee',
 
-  'keypad.delete': 'Wis cijfer',
-  'keypad.clear': 'Alles wissen',
+  'keypad.delete': 'Laatste cijfer wissen',
+  'keypad.clear': 'Wis',
   'keypad.ok': 'OK',
   'keypad.empty': 'Toets een nummer in',
 

@@ -110,6 +110,13 @@ for (const el of document.body.querySelectorAll('button, a[href], input:not([typ
     (el.tagName === 'INPUT' ? (el.getAttribute('placeholder') || '').trim() : (el.textContent || '').trim());
   if (!name) unnamed.push(describe(el));
 }
+// A control's words must fit inside it (a long Dutch word can spill over its border).
+const spilled = [];
+for (const el of document.body.querySelectorAll('button, [role=button]')) {
+  if (visible(el) && el.scrollWidth > el.clientWidth + 1) {
+    spilled.push(`${describe(el)} ${el.scrollWidth}>${el.clientWidth}`);
+  }
+}
 const positiveTabindex = [...document.querySelectorAll('[tabindex]')]
   .filter((el) => Number(el.getAttribute('tabindex')) > 0).map(describe);
 
@@ -135,5 +142,5 @@ const overflowX = Math.max(
 );
 return {
   vw, vh, lang: doc.lang, overflowX, textElements, smallText, lowContrast, smallTargets, unnamed,
-  positiveTabindex, keys,
+  spilled, positiveTabindex, keys,
 };

@@ -134,6 +134,9 @@ async fn audit(kiosk: &Kiosk, place: &str, keys: &[Key]) -> Result<Vec<String>> 
     for s in strings(&r["unnamed"]) {
         problems.push(format!("control without an accessible name: {s}"));
     }
+    for s in strings(&r["spilled"]) {
+        problems.push(format!("words wider than their control: {s}"));
+    }
     for s in strings(&r["positiveTabindex"]) {
         problems.push(format!("positive tabindex breaks the focus order: {s}"));
     }
