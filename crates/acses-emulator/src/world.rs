@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 use crate::config::EmulatorConfig;
 use crate::error::ApiError;
+use crate::history::History;
 use crate::wire::{AppointmentJson, LockerJson, Pin, WebhookBooking, WebhookEvent};
 
 pub type LocationId = u64;
@@ -240,8 +241,8 @@ pub struct World {
     pub lockers: Vec<LockerSystem>,
     pub appointments: Vec<Appointment>,
     pub bookings: Vec<Booking>,
-    /// Oldest first, across all locations.
-    pub history: Vec<HistoryEntry>,
+    /// Oldest first, across all locations (reads like a `Vec`; keeps each entry's JSON).
+    pub history: History,
     next_booking_id: u64,
     next_event_id: u64,
 }
@@ -260,7 +261,7 @@ impl World {
             lockers: Vec::new(),
             appointments: Vec::new(),
             bookings: Vec::new(),
-            history: Vec::new(),
+            history: History::new(),
             next_booking_id: FIRST_BOOKING_ID,
             next_event_id: FIRST_EVENT_ID,
         }
@@ -906,7 +907,7 @@ impl World {
             at -= time::Duration::seconds(rng.gen_range(120..=420));
         }
         seeded.reverse();
-        self.history.splice(0..0, seeded);
+        self.history.prepend(seeded);
         count
     }
 }

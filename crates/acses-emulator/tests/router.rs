@@ -199,7 +199,7 @@ impl Harness {
     /// Everything a failed call must leave untouched.
     fn fingerprint(&self) -> (Vec<Booking>, Vec<LockerSystem>, Vec<HistoryEntry>) {
         let world = self.state.snapshot();
-        (world.bookings, world.lockers, world.history)
+        (world.bookings, world.lockers, world.history.into_vec())
     }
 }
 
