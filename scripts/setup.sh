@@ -36,3 +36,9 @@ if [ "${SETUP_E2E:-0}" = "1" ] && ! command -v tauri-driver >/dev/null 2>&1; the
   echo "setup: installing tauri-driver"
   cargo install tauri-driver --locked --version "^2" >/dev/null 2>&1 || cargo install tauri-driver --locked
 fi
+
+# cargo-fuzz runs the fuzz targets (fuzz/, scripts/fuzz) in the README's test command.
+if { [ "${SETUP_E2E:-0}" = "1" ] || [ "${SETUP_FUZZ:-0}" = "1" ]; } && ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "setup: installing cargo-fuzz"
+  cargo install cargo-fuzz --locked >/dev/null 2>&1 || cargo install cargo-fuzz
+fi
