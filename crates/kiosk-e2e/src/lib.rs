@@ -52,8 +52,24 @@ pub struct LaunchSpec {
     pub env: Vec<(String, String)>,
 }
 
+/// The app's identifier (tauri.conf.json): its data directory under `$XDG_DATA_HOME`.
+pub const APP_IDENTIFIER: &str = "nl.workshop.acses-kiosk";
+
 impl Kiosk {
     pub async fn launch(spec: LaunchSpec) -> Result<Kiosk> {
+        Self::launch_inner(spec, None).await
+    }
+
+    /// Like [`Kiosk::launch`], with a settings file in place before the app starts (as an
+    /// installer would leave it): `settings` is the stored `Settings` object (camelCase).
+    pub async fn launch_with_settings(
+        spec: LaunchSpec,
+        settings: serde_json::Value,
+    ) -> Result<Kiosk> {
+        Self::launch_inner(spec, Some(settings)).await
+    }
+
+    async fn launch_inner(spec: LaunchSpec, settings: Option<serde_json::Value>) -> Result<Kiosk> {
         let app = app_binary();
         if !app.exists() {
             return Err(format!(
@@ -63,6 +79,12 @@ impl Kiosk {
             .into());
         }
         let data = tempfile::Builder::new().prefix("kiosk-e2e").tempdir()?;
+        if let Some(settings) = settings {
+            let dir = data.path().join("data").join(APP_IDENTIFIER);
+            std::fs::create_dir_all(&dir)?;
+            let doc = serde_json::json!({ "settings": settings });
+            std::fs::write(dir.join("settings.json"), serde_json::to_vec_pretty(&doc)?)?;
+        }
         let port = free_port();
         let native_port = free_port();
         let mut cmd = Command::new(tauri_driver());
