@@ -72,8 +72,19 @@ fn any_json() -> impl Strategy<Value = serde_json::Value> {
     use serde_json::Value;
     let key = prop_oneof![
         prop::sample::select(vec![
-            "tablekey", "lockersystem", "cellnumber", "eventName", "eventDate", "booking",
-            "code", "startDate", "endDate", "create", "state", "lockercell", "objectTablekey",
+            "tablekey",
+            "lockersystem",
+            "cellnumber",
+            "eventName",
+            "eventDate",
+            "booking",
+            "code",
+            "startDate",
+            "endDate",
+            "create",
+            "state",
+            "lockercell",
+            "objectTablekey",
         ])
         .prop_map(str::to_owned),
         ".{0,6}",
