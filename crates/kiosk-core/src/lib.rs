@@ -7,7 +7,7 @@
 //! use clap::Parser;
 //! use kiosk_core::{start, LaunchOptions, NullSink, PinAction, PinRequest, Startup};
 //!
-//! let startup = Startup { stored, stored_token: token, launch: LaunchOptions::parse() };
+//! let startup = Startup { stored, stored_token: token, launch: LaunchOptions::parse(), ..Startup::default() };
 //! let kiosk = start(startup, Arc::new(NullSink)).await?; // the shell passes its Tauri emitter
 //! let ticket = kiosk
 //!     .request_pin(PinRequest { action: PinAction::Pickup, appointment_id: 120301, locker_id: None, note_id: None })
