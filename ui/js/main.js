@@ -140,9 +140,16 @@ function renderBar() {
 function tickClock() {
   if (!clockEl) return;
   const now = new Date();
+  const time = formatTime(now);
+  const day = formatDay(now);
+  // Ticks every second but shows minutes: touching the DOM only when the text changes spares
+  // 59 repaints a minute (each one a whole frame without a GPU; docs/PERFORMANCE.md).
+  const shown = `${time} ${day}`;
+  if (clockEl.dataset.shown === shown) return;
+  clockEl.dataset.shown = shown;
   replace(clockEl,
-    h('span', { class: 'clock-time', text: formatTime(now) }),
-    h('span', { class: 'clock-day', text: formatDay(now) }));
+    h('span', { class: 'clock-time', text: time }),
+    h('span', { class: 'clock-day', text: day }));
 }
 
 // --- router ------------------------------------------------------------------
