@@ -82,6 +82,25 @@ fn peak_above(base: usize) -> usize {
     PEAK.load(Ordering::Relaxed).saturating_sub(base)
 }
 
+/// Resets the kernel's peak-RSS mark of this process (`VmHWM`) and returns the RSS now, KiB.
+/// The allocator's count above is address space handed out (a vector that doubled to 128 MiB
+/// counts 128 MiB); RSS is what the machine actually gave, pages touched.
+fn rss_mark() -> Option<u64> {
+    std::fs::write("/proc/self/clear_refs", "5").ok()?;
+    status_kib("VmRSS:")
+}
+
+fn status_kib(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(key))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
 // ---- the measured operations (named for callgrind's --toggle-collect) -----------------------
 
 #[inline(never)]
@@ -317,10 +336,14 @@ struct WireRow {
     poll_ms: f64,
     /// Peak bytes allocated during one whole poll (download, decode, scan), the body included.
     poll_peak: usize,
+    /// Peak RSS above the RSS before one whole poll, bytes (None where /proc cannot tell).
+    poll_rss_peak: Option<usize>,
     body: usize,
+    /// The identity body gzipped at the default level (what a service at zlib's default sends).
+    gzip_default: usize,
 }
 
-async fn raw_size(http: &reqwest::Client, url: &str, gzip: bool) -> (usize, Duration) {
+async fn raw_body(http: &reqwest::Client, url: &str, gzip: bool) -> (bytes::Bytes, Duration) {
     let mut req = http
         .post(format!("{url}/v1/events/history"))
         .bearer_auth(TOKEN)
@@ -340,7 +363,14 @@ async fn raw_size(http: &reqwest::Client, url: &str, gzip: bool) -> (usize, Dura
         );
     }
     let bytes = resp.bytes().await.expect("body");
-    (bytes.len(), t.elapsed())
+    (bytes, t.elapsed())
+}
+
+fn gzip_default_size(body: &[u8]) -> usize {
+    use std::io::Write as _;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(body).expect("in memory");
+    enc.finish().expect("in memory").len()
 }
 
 fn wire(n: usize, rounds: usize) -> WireRow {
@@ -374,21 +404,32 @@ fn wire(n: usize, rounds: usize) -> WireRow {
         let (mut gz_ms, mut id_ms, mut poll_ms) = (vec![], vec![], vec![]);
         let (mut identity, mut gzip) = (0, 0);
         let mut poll_peak = 0;
-        for _ in 0..rounds {
-            let (size, t) = raw_size(&raw, &emulator.base_url, true).await;
-            gzip = size;
+        let mut poll_rss_peak: Option<usize> = None;
+        let mut gzip_default = 0;
+        for round in 0..rounds {
+            let (body, t) = raw_body(&raw, &emulator.base_url, true).await;
+            gzip = body.len();
             gz_ms.push(ms(t));
-            let (size, t) = raw_size(&raw, &emulator.base_url, false).await;
-            identity = size;
+            let (body, t) = raw_body(&raw, &emulator.base_url, false).await;
+            identity = body.len();
             id_ms.push(ms(t));
+            if round == 0 {
+                gzip_default = gzip_default_size(&body);
+            }
+            drop(body);
 
             // The watcher's poll: the client (gzip) and the steady scan.
+            let rss_before = rss_mark();
             let base = mark();
             let t = Instant::now();
             let body = client.events_history_raw(location).await.expect("poll");
             scanner.scan(&body).expect("readable");
             poll_ms.push(ms(t.elapsed()));
             poll_peak = poll_peak.max(peak_above(base));
+            if let (Some(before), Some(peak)) = (rss_before, status_kib("VmHWM:")) {
+                let extra = (peak.saturating_sub(before) * 1024) as usize;
+                poll_rss_peak = Some(poll_rss_peak.unwrap_or(0).max(extra));
+            }
         }
         WireRow {
             n,
@@ -398,7 +439,9 @@ fn wire(n: usize, rounds: usize) -> WireRow {
             fetch_identity_ms: median(&mut id_ms),
             poll_ms: median(&mut poll_ms),
             poll_peak,
+            poll_rss_peak,
             body: body_len,
+            gzip_default,
         }
     })
 }
@@ -459,21 +502,27 @@ fn main() {
         "\nThe wire: the emulator on loopback (child process), median of {} rounds\n",
         args.rounds
     );
-    println!("| entries | identity MiB | gzip MiB | gzip / identity | fetch gzip ms | fetch identity ms | whole poll ms (client, gzip, scan) | whole poll peak MiB (x body) |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| entries | identity MiB | gzip (emulator, fastest) MiB | ratio | gzip default level MiB | ratio | fetch gzip ms | fetch identity ms | whole poll ms (client, gunzip, scan) | whole poll peak allocated MiB (x body) | whole poll peak RSS MiB (x body) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &n in &args.sizes {
         let w = wire(n, args.rounds);
+        let rss = w.poll_rss_peak.map_or("n/a".to_owned(), |r| {
+            format!("{:.1} ({:.2}x)", mib(r), r as f64 / w.body as f64)
+        });
         println!(
-            "| {} | {:.2} | {:.2} | {:.3} | {:.1} | {:.1} | {:.1} | {:.1} ({:.2}x) |",
+            "| {} | {:.2} | {:.2} | {:.3} | {:.2} | {:.3} | {:.1} | {:.1} | {:.1} | {:.1} ({:.2}x) | {} |",
             w.n,
             mib(w.identity),
             mib(w.gzip),
             w.gzip as f64 / w.identity as f64,
+            mib(w.gzip_default),
+            w.gzip_default as f64 / w.identity as f64,
             w.fetch_gzip_ms,
             w.fetch_identity_ms,
             w.poll_ms,
             mib(w.poll_peak),
             w.poll_peak as f64 / w.body as f64,
+            rss,
         );
     }
 }

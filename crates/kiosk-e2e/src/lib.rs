@@ -57,7 +57,7 @@ pub const APP_IDENTIFIER: &str = "nl.workshop.acses-kiosk";
 
 impl Kiosk {
     pub async fn launch(spec: LaunchSpec) -> Result<Kiosk> {
-        Self::launch_inner(spec, None).await
+        Self::launch_inner(app_binary(), spec, None).await
     }
 
     /// Like [`Kiosk::launch`], with a settings file in place before the app starts (as an
@@ -66,11 +66,20 @@ impl Kiosk {
         spec: LaunchSpec,
         settings: serde_json::Value,
     ) -> Result<Kiosk> {
-        Self::launch_inner(spec, Some(settings)).await
+        Self::launch_inner(app_binary(), spec, Some(settings)).await
     }
 
-    async fn launch_inner(spec: LaunchSpec, settings: Option<serde_json::Value>) -> Result<Kiosk> {
-        let app = app_binary();
+    /// Like [`Kiosk::launch`] for another binary (the footprint bench also starts a bare Tauri
+    /// window the same way).
+    pub async fn launch_app(app: &Path, spec: LaunchSpec) -> Result<Kiosk> {
+        Self::launch_inner(app.to_path_buf(), spec, None).await
+    }
+
+    async fn launch_inner(
+        app: PathBuf,
+        spec: LaunchSpec,
+        settings: Option<serde_json::Value>,
+    ) -> Result<Kiosk> {
         if !app.exists() {
             return Err(format!(
                 "app binary {} missing: run `cargo build --bin acses-kiosk` first",
@@ -202,6 +211,11 @@ impl Kiosk {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+
+    /// The tauri-driver process: the app and its WebKit processes run below it.
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
     }
 
     pub async fn close(mut self) -> Result<()> {
