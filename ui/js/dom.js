@@ -71,3 +71,26 @@ export async function withBusy(button, work) {
     setBusy(button, false);
   }
 }
+
+/**
+ * Coalesce calls to `fn` into one per animation frame. A poll can announce hundreds of door
+ * events at once (a kiosk back online): re-rendering a list for each of them left the web
+ * process 130 MiB bigger after a burst of 500 (docs/PERFORMANCE.md). Until the window is shown
+ * again, a hidden window renders nothing (no frames), which costs nothing.
+ */
+export function perFrame(fn) {
+  let id = null;
+  return {
+    schedule() {
+      if (id !== null) return;
+      id = requestAnimationFrame(() => {
+        id = null;
+        fn();
+      });
+    },
+    cancel() {
+      if (id !== null) cancelAnimationFrame(id);
+      id = null;
+    },
+  };
+}

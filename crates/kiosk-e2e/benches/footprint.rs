@@ -56,6 +56,33 @@ fn tree_memory(app: u32) -> (u64, u64) {
     (rss, pss)
 }
 
+/// RSS and PSS (MiB) of each process of the tree, by name: where the memory is.
+fn by_process(app: u32) -> String {
+    let mut parts = Vec::new();
+    for pid in subtree(app) {
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
+            continue;
+        };
+        let field = |key: &str| {
+            rollup
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+                / 1024.0
+        };
+        parts.push(format!(
+            "{} {:.0}/{:.0}",
+            comm.trim(),
+            field("Rss:"),
+            field("Pss:")
+        ));
+    }
+    format!("RSS/PSS MiB: {}", parts.join(", "))
+}
+
 /// Mean of three samples a second apart: the web process's heap moves a little on its own.
 async fn settled_memory(app: u32) -> (f64, f64) {
     let mut rss = 0.0;
@@ -126,6 +153,7 @@ async fn launch_and_measure(
     let painted = painted.as_f64().ok_or("no paint timing in the page")?;
     tokio::time::sleep(settle).await;
     let (rss_mib, pss_mib) = settled_memory(pid).await;
+    eprintln!("{}: {}", app.display(), by_process(pid));
     Ok((
         kiosk,
         pid,
@@ -281,6 +309,11 @@ fn main() -> Result<()> {
                     if round + 1 == rounds && events > 0 {
                         // The last kiosk takes the door events: twice `events`, measured after each.
                         app.testid("screen-home").await?;
+                        if let Ok(screen) = std::env::var("FOOTPRINT_SCREEN") {
+                            // Diagnosis: take the events on another screen (no Home feed).
+                            app.tap(&format!("nav-{screen}")).await?;
+                            app.testid(&format!("screen-{screen}")).await?;
+                        }
                         for k in 1..=2 {
                             feed_events(&emulator, (k - 1) * events, events, batch).await?;
                             tokio::time::sleep(settle).await;
@@ -288,11 +321,14 @@ fn main() -> Result<()> {
                                 "[data-testid=\"event-item\"][data-event-id=\"bench-{}\"]",
                                 k * events - 1
                             );
-                            app.css(&last).await?;
+                            if std::env::var("FOOTPRINT_SCREEN").is_err() {
+                                app.css(&last).await?;
+                            }
                             let (rss, pss) = settled_memory(pid).await;
                             eprintln!(
-                                "after {} events: RSS {rss:.0} MiB, PSS {pss:.0} MiB",
-                                k * events
+                                "after {} events: RSS {rss:.0} MiB, PSS {pss:.0} MiB; {}",
+                                k * events,
+                                by_process(pid)
                             );
                             after.push((k * events, rss, pss));
                         }

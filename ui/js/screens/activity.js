@@ -1,7 +1,7 @@
 // Activity: the location's door events, newest first, updated live.
 
 import * as api from '../api.js';
-import { h, replace } from '../dom.js';
+import { h, perFrame, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { autoLoad, doorEventItem, errorState, screenHeader, stateBlock } from '../components.js';
 
@@ -50,12 +50,17 @@ export function mount(root, ctx) {
     }
   });
 
+  let newestId = null;
+  const listUpdate = perFrame(() => {
+    render();
+    const first = body.querySelector('[data-testid=event-item]');
+    if (first && first.dataset.eventId === newestId) first.classList.add('is-new');
+  });
   offs.push(bus.on('door', (event) => {
     if (!events) return; // the load in flight will include it
     merge([event, ...events]);
-    render();
-    const first = body.querySelector('[data-testid=event-item]');
-    if (first && first.dataset.eventId === event.eventId) first.classList.add('is-new');
+    newestId = event.eventId;
+    listUpdate.schedule();
   }));
   offs.push(bus.on('reconnected', () => { if (loader.isFailing()) loader.retryNow(); }));
 
@@ -67,6 +72,7 @@ export function mount(root, ctx) {
     h('section', { class: 'panel activity activity-panel' }, body));
 
   return () => {
+    listUpdate.cancel();
     loader.stop();
     offs.forEach((off) => off());
   };

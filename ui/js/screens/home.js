@@ -1,7 +1,7 @@
 // Home: the three actions and a live feed of the latest door events.
 
 import * as api from '../api.js';
-import { h, replace, withBusy } from '../dom.js';
+import { h, perFrame, replace, withBusy } from '../dom.js';
 import { icon, spinner } from '../icons.js';
 import { t } from '../i18n.js';
 import {
@@ -131,11 +131,16 @@ export function mount(root, ctx) {
     events.sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0));
   }
 
-  offs.push(bus.on('door', (event) => {
-    merge([event, ...events]);
+  let newestId = null;
+  const feedUpdate = perFrame(() => {
     renderFeed();
     const first = feedList.querySelector('[data-testid=event-item]');
-    if (first && first.dataset.eventId === event.eventId) first.classList.add('is-new');
+    if (first && first.dataset.eventId === newestId) first.classList.add('is-new');
+  });
+  offs.push(bus.on('door', (event) => {
+    merge([event, ...events]);
+    newestId = event.eventId;
+    feedUpdate.schedule();
   }));
   offs.push(bus.on('reconnected', () => { if (loader.isFailing()) loader.retryNow(); }));
   offs.push(bus.on('scan', onScan));
@@ -149,6 +154,7 @@ export function mount(root, ctx) {
   renderBanner();
 
   return () => {
+    feedUpdate.cancel();
     loader.stop();
     offs.forEach((off) => off());
   };
