@@ -11,13 +11,12 @@
 //! cargo bench -p acses-emulator --bench load -- --history 10000 --secs 5
 //! ```
 
-use std::io::{BufRead, BufReader, Write as _};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use acses_emulator::{demo_ids, EmulatorConfig, World};
+use bench_support::{arg, machine, ChildServer};
 
 const TOKEN: &str = "bench-token-load";
 
@@ -50,13 +49,7 @@ struct Stats {
 
 impl Stats {
     fn quantile(&self, q: f64) -> f64 {
-        let mut v = self.latencies_ms.clone();
-        if v.is_empty() {
-            return f64::NAN;
-        }
-        v.sort_by(|a, b| a.total_cmp(b));
-        let rank = (q * v.len() as f64).ceil() as usize;
-        v[rank.clamp(1, v.len()) - 1]
+        bench_support::quantile(&self.latencies_ms, q)
     }
 }
 
@@ -143,79 +136,19 @@ fn serve(history: usize) {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let config = EmulatorConfig {
-            token: TOKEN.to_owned(),
-            ..EmulatorConfig::default()
-        };
+        let config = EmulatorConfig::with_token(TOKEN);
         let emulator =
             acses_emulator::spawn(config, World::demo(), "127.0.0.1:0".parse().expect("addr"))
                 .await
                 .expect("emulator starts");
         emulator.state().seed_history(demo_ids::WERKPLAATS, history);
-        println!("{}", emulator.addr.port());
-        let _ = std::io::stdout().flush();
-        let _ = tokio::task::spawn_blocking(|| {
-            let mut line = String::new();
-            let _ = std::io::stdin().read_line(&mut line);
-        })
-        .await;
+        bench_support::announce_port(emulator.addr.port());
+        let _ = tokio::task::spawn_blocking(bench_support::wait_for_parent).await;
         drop(emulator);
     });
 }
 
-struct ChildEmulator(Child);
-
-impl Drop for ChildEmulator {
-    fn drop(&mut self) {
-        drop(self.0.stdin.take()); // the child stops when its stdin closes
-        let _ = self.0.wait();
-    }
-}
-
-fn start_child(history: usize) -> (ChildEmulator, String) {
-    let exe = std::env::current_exe().expect("own path");
-    let mut child = Command::new(exe)
-        .args(["--serve", &history.to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("child emulator starts");
-    let mut port = String::new();
-    if let Some(out) = child.stdout.take() {
-        let _ = BufReader::new(out).read_line(&mut port);
-    }
-    (
-        ChildEmulator(child),
-        format!("http://127.0.0.1:{}", port.trim()),
-    )
-}
-
 // ---- main ---------------------------------------------------------------------------------
-
-fn arg<T: std::str::FromStr>(name: &str) -> Option<T> {
-    let args: Vec<String> = std::env::args().collect();
-    let i = args.iter().position(|a| a == name)?;
-    args.get(i + 1)?.parse().ok()
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
-        .unwrap_or_default();
-    format!("{cpu}, {cores} cores, load average {load} at start")
-}
 
 fn main() {
     if let Some(history) = arg::<usize>("--serve") {
@@ -225,7 +158,8 @@ fn main() {
     let history: usize = arg("--history").unwrap_or(100_000);
     let secs: u64 = arg("--secs").unwrap_or(10);
     let max: u64 = arg("--max").unwrap_or(100_000);
-    let (_child, base) = start_child(history);
+    let child = ChildServer::start(&["--serve", &history.to_string()]);
+    let base = child.base_url.clone();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

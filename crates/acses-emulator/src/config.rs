@@ -32,6 +32,14 @@ pub struct EmulatorConfig {
 }
 
 impl EmulatorConfig {
+    /// The default configuration with a known token (tests, benches, the CLI's `--token`).
+    pub fn with_token(token: impl Into<String>) -> Self {
+        Self {
+            token: token.into(),
+            ..Self::default()
+        }
+    }
+
     /// The default configuration with a freshly generated random token (for demo mode, where the
     /// emulator runs in-process and nobody has to type the token).
     pub fn with_generated_token() -> Self {

@@ -14,11 +14,10 @@
 //! every round) so that a neighbour's build slows all of them alike; the ratio is taken per round.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::io::{BufRead, BufReader, Write as _};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use bench_support::{machine, median, ChildServer};
 use kiosk_core::scanner::HistoryScanner;
 
 mod support;
@@ -140,37 +139,13 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args {
-        sizes: vec![1_000, 10_000, 100_000],
-        rounds: 7,
-        callgrind: None,
-        emulator_child: None,
-        wire: true,
-    };
-    let all: Vec<String> = std::env::args().skip(1).collect();
-    let value = |i: usize| all.get(i + 1).map(String::as_str).unwrap_or("");
-    for (i, arg) in all.iter().enumerate() {
-        match arg.as_str() {
-            "--sizes" => {
-                a.sizes = value(i)
-                    .split(',')
-                    .filter_map(|s| s.trim().parse().ok())
-                    .collect();
-            }
-            "--rounds" => a.rounds = value(i).parse().unwrap_or(a.rounds).max(1),
-            "--callgrind" => a.callgrind = value(i).parse().ok(),
-            "--emulator-child" => a.emulator_child = value(i).parse().ok(),
-            "--no-wire" => a.wire = false,
-            // `cargo bench` passes `--bench`; anything else unknown is ignored too.
-            _ => {}
-        }
+    Args {
+        sizes: bench_support::list_arg("--sizes").unwrap_or_else(|| vec![1_000, 10_000, 100_000]),
+        rounds: bench_support::arg("--rounds").unwrap_or(7).max(1),
+        callgrind: bench_support::arg("--callgrind"),
+        emulator_child: bench_support::arg("--emulator-child"),
+        wire: !bench_support::flag("--no-wire"),
     }
-    a
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }
 
 fn mib(bytes: usize) -> f64 {
@@ -247,12 +222,12 @@ fn cpu_and_memory(n: usize, rounds: usize) -> CpuRow {
     CpuRow {
         n,
         body: h.after.len(),
-        skip_ms: median(&mut skip),
-        steady_ms: median(&mut steady),
-        first_ms: median(&mut first),
-        naive_ms: median(&mut naive),
-        steady_ratio: median(&mut steady_r),
-        first_ratio: median(&mut first_r),
+        skip_ms: median(&skip),
+        steady_ms: median(&steady),
+        first_ms: median(&first),
+        naive_ms: median(&naive),
+        steady_ratio: median(&steady_r),
+        first_ratio: median(&first_r),
         steady_peak,
         first_peak,
         naive_peak,
@@ -271,10 +246,7 @@ fn serve_emulator(n: usize) {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let config = acses_emulator::EmulatorConfig {
-            token: TOKEN.to_owned(),
-            ..acses_emulator::EmulatorConfig::default()
-        };
+        let config = acses_emulator::EmulatorConfig::with_token(TOKEN);
         let emulator = acses_emulator::spawn(
             config,
             acses_emulator::World::demo(),
@@ -283,48 +255,10 @@ fn serve_emulator(n: usize) {
         .await
         .expect("emulator starts");
         emulator.state().seed_history(support::LOCATION, n);
-        println!("{}", emulator.addr.port());
-        let _ = std::io::stdout().flush();
-        // Until the parent goes away (stdin closes) or kills us.
-        let _ = tokio::task::spawn_blocking(|| {
-            let mut line = String::new();
-            let _ = std::io::stdin().read_line(&mut line);
-        })
-        .await;
+        bench_support::announce_port(emulator.addr.port());
+        let _ = tokio::task::spawn_blocking(bench_support::wait_for_parent).await;
         drop(emulator);
     });
-}
-
-struct ChildEmulator {
-    child: Child,
-    base_url: String,
-}
-
-impl ChildEmulator {
-    fn start(n: usize) -> ChildEmulator {
-        let exe = std::env::current_exe().expect("own path");
-        let mut child = Command::new(exe)
-            .args(["--emulator-child", &n.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("child emulator starts");
-        let mut port = String::new();
-        let stdout = child.stdout.take().expect("piped stdout");
-        BufReader::new(stdout)
-            .read_line(&mut port)
-            .expect("child prints its port");
-        let base_url = format!("http://127.0.0.1:{}", port.trim());
-        ChildEmulator { child, base_url }
-    }
-}
-
-impl Drop for ChildEmulator {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take()); // the child stops when its stdin closes
-        let _ = self.child.wait();
-    }
 }
 
 struct WireRow {
@@ -341,6 +275,9 @@ struct WireRow {
     body: usize,
     /// The identity body gzipped at the default level (what a service at zlib's default sends).
     gzip_default: usize,
+    /// Peak allocated and peak RSS of the first poll after a start (scanner empty, no size hint).
+    first_peak: usize,
+    first_rss_peak: Option<usize>,
 }
 
 async fn raw_body(http: &reqwest::Client, url: &str, gzip: bool) -> (bytes::Bytes, Duration) {
@@ -374,7 +311,7 @@ fn gzip_default_size(body: &[u8]) -> usize {
 }
 
 fn wire(n: usize, rounds: usize) -> WireRow {
-    let emulator = ChildEmulator::start(n);
+    let emulator = ChildServer::start(&["--emulator-child", &n.to_string()]);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -392,12 +329,19 @@ fn wire(n: usize, rounds: usize) -> WireRow {
         let client = acses_api::Client::new(config).expect("client");
         let location = acses_api::DealerLocationId(support::LOCATION);
 
+        // The first poll after a start: no earlier size to size the buffer by.
         let mut scanner = HistoryScanner::new();
+        let rss_before = rss_mark();
+        let base = mark();
         let body = client
             .events_history_raw(location)
             .await
             .expect("first poll");
         scanner.scan(&body).expect("readable");
+        let first_peak = peak_above(base);
+        let first_rss_peak = rss_before
+            .zip(status_kib("VmHWM:"))
+            .map(|(before, peak)| (peak.saturating_sub(before) * 1024) as usize);
         let body_len = body.len();
         drop(body);
 
@@ -435,13 +379,15 @@ fn wire(n: usize, rounds: usize) -> WireRow {
             n,
             identity,
             gzip,
-            fetch_gzip_ms: median(&mut gz_ms),
-            fetch_identity_ms: median(&mut id_ms),
-            poll_ms: median(&mut poll_ms),
+            fetch_gzip_ms: median(&gz_ms),
+            fetch_identity_ms: median(&id_ms),
+            poll_ms: median(&poll_ms),
             poll_peak,
             poll_rss_peak,
             body: body_len,
             gzip_default,
+            first_peak,
+            first_rss_peak,
         }
     })
 }
@@ -502,15 +448,17 @@ fn main() {
         "\nThe wire: the emulator on loopback (child process), median of {} rounds\n",
         args.rounds
     );
-    println!("| entries | identity MiB | gzip (emulator, fastest) MiB | ratio | gzip default level MiB | ratio | fetch gzip ms | fetch identity ms | whole poll ms (client, gunzip, scan) | whole poll peak allocated MiB (x body) | whole poll peak RSS MiB (x body) |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| entries | identity MiB | gzip (emulator, fastest) MiB | ratio | gzip default level MiB | ratio | fetch gzip ms | fetch identity ms | whole poll ms (client, gunzip, scan) | whole poll peak allocated MiB (x body) | whole poll peak RSS MiB (x body) | first poll peak allocated MiB (x body) | first poll peak RSS MiB (x body) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &n in &args.sizes {
         let w = wire(n, args.rounds);
-        let rss = w.poll_rss_peak.map_or("n/a".to_owned(), |r| {
-            format!("{:.1} ({:.2}x)", mib(r), r as f64 / w.body as f64)
-        });
+        let of_body = |r: Option<usize>| {
+            r.map_or("n/a".to_owned(), |r| {
+                format!("{:.1} ({:.2}x)", mib(r), r as f64 / w.body as f64)
+            })
+        };
         println!(
-            "| {} | {:.2} | {:.2} | {:.3} | {:.2} | {:.3} | {:.1} | {:.1} | {:.1} | {:.1} ({:.2}x) | {} |",
+            "| {} | {:.2} | {:.2} | {:.3} | {:.2} | {:.3} | {:.1} | {:.1} | {:.1} | {} | {} | {} | {} |",
             w.n,
             mib(w.identity),
             mib(w.gzip),
@@ -520,27 +468,10 @@ fn main() {
             w.fetch_gzip_ms,
             w.fetch_identity_ms,
             w.poll_ms,
-            mib(w.poll_peak),
-            w.poll_peak as f64 / w.body as f64,
-            rss,
+            of_body(Some(w.poll_peak)),
+            of_body(w.poll_rss_peak),
+            of_body(Some(w.first_peak)),
+            of_body(w.first_rss_peak),
         );
     }
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
-        .unwrap_or_default();
-    format!("{cpu}, {cores} cores, load average {load} at start")
 }

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use acses_api::{Client, ClientConfig, DealerLocationId, LockerSystemId, ObjectStatus};
-use acses_emulator::{demo_ids, EmulatorConfig, Endpoint, RunningEmulator, World};
+use acses_emulator::{demo_ids, Endpoint, RunningEmulator, World};
 use kiosk_e2e::{digits, Kiosk, LaunchSpec, Result};
 use secrecy::SecretString;
 
@@ -170,15 +170,7 @@ struct Row {
 }
 
 async fn run(history: usize, events: usize, idle: Duration, waiting: Duration) -> Result<Row> {
-    let emulator = acses_emulator::spawn(
-        EmulatorConfig {
-            token: TOKEN.into(),
-            ..EmulatorConfig::default()
-        },
-        World::demo(),
-        "127.0.0.1:0".parse()?,
-    )
-    .await?;
+    let emulator = kiosk_e2e::local_emulator(World::demo(), TOKEN).await?;
     if history > 0 {
         emulator.state().seed_history(demo_ids::WERKPLAATS, history);
     }

@@ -22,7 +22,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use acses_emulator::{demo_ids, EmulatorConfig, Endpoint, RunningEmulator, World};
+use acses_emulator::{demo_ids, Endpoint, RunningEmulator, World};
 use kiosk_e2e::{Kiosk, LaunchSpec, Result};
 
 mod common;
@@ -257,15 +257,7 @@ fn main() -> Result<()> {
     );
 
     rt.block_on(async {
-        let emulator = acses_emulator::spawn(
-            EmulatorConfig {
-                token: TOKEN.into(),
-                ..EmulatorConfig::default()
-            },
-            World::demo(),
-            "127.0.0.1:0".parse()?,
-        )
-        .await?;
+        let emulator = kiosk_e2e::local_emulator(World::demo(), TOKEN).await?;
         let kiosk_spec = || LaunchSpec {
             args: vec![],
             env: vec![

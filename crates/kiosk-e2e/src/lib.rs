@@ -33,6 +33,16 @@ pub fn app_binary() -> PathBuf {
 }
 
 /// A port nobody listens on right now (bound and released; good enough on loopback in tests).
+/// An emulator on a free loopback port in this process, serving `world` with `token`: the
+/// tests and benches that shape the world or count its requests run the app against it.
+pub async fn local_emulator(
+    world: acses_emulator::World,
+    token: &str,
+) -> Result<acses_emulator::RunningEmulator> {
+    let config = acses_emulator::EmulatorConfig::with_token(token);
+    Ok(acses_emulator::spawn(config, world, "127.0.0.1:0".parse()?).await?)
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

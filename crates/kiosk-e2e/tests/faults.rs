@@ -6,22 +6,14 @@
 
 use std::time::{Duration, Instant};
 
-use acses_emulator::{EmulatorConfig, Endpoint, RunningEmulator, Step, World};
+use acses_emulator::{Endpoint, RunningEmulator, Step, World};
 use kiosk_e2e::{Kiosk, LaunchSpec, Result};
 
 const TOKEN: &str = "e2e-faults-token";
 const IDLE_MS: u64 = 2_000;
 
 async fn launch() -> Result<(Kiosk, RunningEmulator)> {
-    let emulator = acses_emulator::spawn(
-        EmulatorConfig {
-            token: TOKEN.into(),
-            ..EmulatorConfig::default()
-        },
-        World::demo(),
-        "127.0.0.1:0".parse()?,
-    )
-    .await?;
+    let emulator = kiosk_e2e::local_emulator(World::demo(), TOKEN).await?;
     let settings = serde_json::json!({
         "apiBaseUrl": emulator.base_url(),
         "locationId": 82,

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use acses_api::{AppointmentId, Client, ClientConfig, DealerLocationId, ObjectStatus};
-use acses_emulator::{EmulatorConfig, LockerSystem, RunningEmulator, World};
+use acses_emulator::{LockerSystem, RunningEmulator, World};
 use fantoccini::Locator;
 use kiosk_e2e::{decode_qr, digits, free_port, Kiosk, LaunchSpec, Result};
 use secrecy::SecretString;
@@ -38,15 +38,7 @@ async fn launch_demo() -> Result<(Kiosk, Client)> {
 
 /// The app in live mode against an emulator this test runs (so it can shape the world).
 async fn launch_live(world: World, token: &str) -> Result<(Kiosk, RunningEmulator)> {
-    let emulator = acses_emulator::spawn(
-        EmulatorConfig {
-            token: TOKEN.into(),
-            ..EmulatorConfig::default()
-        },
-        world,
-        "127.0.0.1:0".parse()?,
-    )
-    .await?;
+    let emulator = kiosk_e2e::local_emulator(world, TOKEN).await?;
     let kiosk = Kiosk::launch(LaunchSpec {
         args: vec!["--dev".into()],
         env: vec![

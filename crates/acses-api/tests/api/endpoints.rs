@@ -219,6 +219,40 @@ async fn events_history_raw_returns_the_exact_body() {
     assert_eq!(bytes.as_ref(), raw.as_bytes());
 }
 
+/// The history buffer is sized from the previous answer: a body far larger or smaller than the
+/// last one must still arrive whole (gzip, so no Content-Length tells the size).
+#[tokio::test]
+async fn events_history_raw_reads_whole_bodies_that_grow_and_shrink() {
+    let server = MockServer::start().await;
+    let entry = history_body()[0].to_string();
+    let sizes = [1usize, 2_000, 10, 5_000, 0];
+    let client = client(&server);
+    for (i, n) in sizes.iter().enumerate() {
+        let body = format!("[{}]", vec![entry.as_str(); *n].join(","));
+        let gz = {
+            use std::io::Write as _;
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            enc.write_all(body.as_bytes()).unwrap();
+            enc.finish().unwrap()
+        };
+        server.reset().await;
+        post("/v1/events/history")
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("content-encoding", "gzip")
+                    .set_body_raw(gz, "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let got = client.events_history_raw(DealerLocationId(82)).await;
+        assert_eq!(
+            got.unwrap().as_ref(),
+            body.as_bytes(),
+            "poll {i} of {n} entries"
+        );
+    }
+}
+
 #[tokio::test]
 async fn events_handler_posts_the_handler_body() {
     let server = MockServer::start().await;

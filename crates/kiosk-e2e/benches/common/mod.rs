@@ -1,21 +1,12 @@
-//! Shared by the app benches (door.rs, footprint.rs): statistics, the machine line, clocks.
+//! Shared by the app benches (door.rs, footprint.rs): the clock and /proc; statistics and
+//! arguments come from bench-support, shared with the other crates' benches.
 
 // Each bench compiles this module on its own and uses only part of it.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
+pub use bench_support::{arg, list_arg, machine, quantile};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
-
-/// The value at quantile `q` (0..=1) of `v`, nearest rank.
-pub fn quantile(v: &[f64], q: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let mut s = v.to_vec();
-    s.sort_by(|a, b| a.total_cmp(b));
-    let rank = (q * s.len() as f64).ceil() as usize;
-    s[rank.clamp(1, s.len()) - 1]
-}
 
 /// Milliseconds since the Unix epoch: the clock the page's `performance.timeOrigin +
 /// performance.now()` also reads, so times taken here and in the web view compare directly.
@@ -23,39 +14,6 @@ pub fn epoch_ms() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-}
-
-/// CPU model, cores and load average: the noise these figures were taken in.
-pub fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
-        .unwrap_or_default();
-    format!("{cpu}, {cores} cores, load average {load} at start")
-}
-
-/// A number from the command line: `--name value`.
-pub fn arg<T: std::str::FromStr>(name: &str) -> Option<T> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-}
-
-/// A comma-separated list from the command line: `--name 1,2,3`.
-pub fn list_arg(name: &str) -> Option<Vec<usize>> {
-    arg::<String>(name).map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
 }
 
 // ---- processes (/proc) -----------------------------------------------------------------------
