@@ -98,10 +98,16 @@ pub(crate) fn allowed_navigation(url: &tauri::Url) -> bool {
 pub fn run() {
     // Parsed before anything else so `--help` and `--version` work without a display.
     let launch = LaunchOptions::parse();
+    // Before any thread starts (the logger's is the first): the environment is not thread-safe.
+    let compositing = kiosk_core::render::detect();
+    if let Some((key, value)) = compositing.env() {
+        std::env::set_var(key, value);
+    }
     let log_dir = logging::init();
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         log_dir = ?log_dir,
+        ?compositing,
         "acses-kiosk starting"
     );
     // A second start (a double-clicked icon, an autostart racing a manual start) brings the

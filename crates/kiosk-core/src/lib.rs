@@ -24,6 +24,7 @@ pub mod launch;
 pub mod persist;
 pub mod pin;
 pub mod qr;
+pub mod render;
 pub mod runtime;
 pub mod scanner;
 pub mod service;

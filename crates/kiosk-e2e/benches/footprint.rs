@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use acses_emulator::{demo_ids, Endpoint, RunningEmulator, World};
+use kiosk_core::render;
 use kiosk_e2e::{Kiosk, LaunchSpec, Result};
 
 mod common;
@@ -231,6 +232,9 @@ fn release_binary(name: &str) -> PathBuf {
 
 struct Round {
     bare: Sample,
+    /// The bare window drawing the way the kiosk draws on a machine without a GPU (the kiosk
+    /// turns WebKit's OpenGL compositing off there: kiosk_core::render).
+    bare_sw: Sample,
     kiosk: Sample,
 }
 
@@ -265,29 +269,47 @@ fn main() -> Result<()> {
                 ("ACSES_TOKEN".into(), TOKEN.into()),
             ],
         };
-        let bare_spec = || LaunchSpec {
+        let bare_spec = |software: bool| LaunchSpec {
             args: vec![],
-            env: vec![],
+            env: if software {
+                vec![(render::COMPOSITING_VAR.into(), "1".into())]
+            } else {
+                vec![]
+            },
         };
+        // What the kiosk chose here (it logs it too); the bare window does not choose.
+        let choice = render::detect();
+        println!("kiosk's compositing choice on this machine: {choice:?}");
 
         let mut results = Vec::new();
         let mut after = Vec::new();
         for round in 0..rounds {
             // Alternate which starts first, so neither always gets the warmer page cache.
-            let mut bare = None;
-            let mut kiosk = None;
-            for which in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
-                if which == 0 {
-                    let (app, _, s) = launch_and_measure(&bare_app, bare_spec(), settle).await?;
+            let (mut bare, mut bare_sw, mut kiosk) = (None, None, None);
+            let order = match round % 3 {
+                0 => [0, 1, 2],
+                1 => [2, 0, 1],
+                _ => [1, 2, 0],
+            };
+            for which in order {
+                if which < 2 {
+                    let software = which == 1;
+                    let (app, _, s) =
+                        launch_and_measure(&bare_app, bare_spec(software), settle).await?;
                     app.close().await?;
                     eprintln!(
-                        "round {}: bare  start-up {:.0} ms, RSS {:.0} MiB, PSS {:.0} MiB",
+                        "round {}: bare{}  start-up {:.0} ms, RSS {:.0} MiB, PSS {:.0} MiB",
                         round + 1,
+                        if software { " (compositing off)" } else { "" },
                         s.startup_ms,
                         s.rss_mib,
                         s.pss_mib
                     );
-                    bare = Some(s);
+                    if software {
+                        bare_sw = Some(s);
+                    } else {
+                        bare = Some(s);
+                    }
                 } else {
                     let (app, pid, s) =
                         launch_and_measure(&kiosk_app, kiosk_spec(), settle).await?;
@@ -329,8 +351,12 @@ fn main() -> Result<()> {
                     kiosk = Some(s);
                 }
             }
-            if let (Some(bare), Some(kiosk)) = (bare, kiosk) {
-                results.push(Round { bare, kiosk });
+            if let (Some(bare), Some(bare_sw), Some(kiosk)) = (bare, bare_sw, kiosk) {
+                results.push(Round {
+                    bare,
+                    bare_sw,
+                    kiosk,
+                });
             }
         }
         report(&results, &after);
@@ -340,37 +366,34 @@ fn main() -> Result<()> {
 
 fn report(rounds: &[Round], after: &[(usize, f64, f64)]) {
     let med = |f: &dyn Fn(&Round) -> f64| quantile(&rounds.iter().map(f).collect::<Vec<_>>(), 0.5);
-    let bare_rss = med(&|r| r.bare.rss_mib);
-    let bare_pss = med(&|r| r.bare.pss_mib);
     println!("\nFootprint against a bare Tauri 2 window (median of {} interleaved rounds; ratio = median of per-round ratios)\n", rounds.len());
-    println!("| figure | bare window | kiosk | kiosk / bare |");
-    println!("|---|---:|---:|---:|");
-    println!(
-        "| start-up to first paint, ms | {:.0} | {:.0} | {:.2}x |",
-        med(&|r| r.bare.startup_ms),
-        med(&|r| r.kiosk.startup_ms),
-        med(&|r| r.kiosk.startup_ms / r.bare.startup_ms)
-    );
-    println!(
-        "| RSS after load, MiB | {:.0} | {:.0} | {:.2}x |",
-        bare_rss,
-        med(&|r| r.kiosk.rss_mib),
-        med(&|r| r.kiosk.rss_mib / r.bare.rss_mib)
-    );
-    println!(
-        "| PSS after load, MiB | {:.0} | {:.0} | {:.2}x |",
-        bare_pss,
-        med(&|r| r.kiosk.pss_mib),
-        med(&|r| r.kiosk.pss_mib / r.bare.pss_mib)
-    );
+    println!("| figure | bare window | bare window, compositing off | kiosk | kiosk / bare | kiosk / bare with compositing off |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let row = |name: &str, f: &dyn Fn(&Sample) -> f64| {
+        println!(
+            "| {name} | {:.0} | {:.0} | {:.0} | {:.2}x | {:.2}x |",
+            med(&|r| f(&r.bare)),
+            med(&|r| f(&r.bare_sw)),
+            med(&|r| f(&r.kiosk)),
+            med(&|r| f(&r.kiosk) / f(&r.bare)),
+            med(&|r| f(&r.kiosk) / f(&r.bare_sw)),
+        );
+    };
+    row("start-up to first paint, ms", &|s| s.startup_ms);
+    row("RSS after load, MiB", &|s| s.rss_mib);
+    row("PSS after load, MiB", &|s| s.pss_mib);
+    let (bare_rss, bare_pss) = (med(&|r| r.bare.rss_mib), med(&|r| r.bare.pss_mib));
+    let (sw_rss, sw_pss) = (med(&|r| r.bare_sw.rss_mib), med(&|r| r.bare_sw.pss_mib));
     for (n, rss, pss) in after {
         println!(
-            "| RSS after {n} door events, MiB | {bare_rss:.0} | {rss:.0} | {:.2}x |",
-            rss / bare_rss
+            "| RSS after {n} door events, MiB | {bare_rss:.0} | {sw_rss:.0} | {rss:.0} | {:.2}x | {:.2}x |",
+            rss / bare_rss,
+            rss / sw_rss
         );
         println!(
-            "| PSS after {n} door events, MiB | {bare_pss:.0} | {pss:.0} | {:.2}x |",
-            pss / bare_pss
+            "| PSS after {n} door events, MiB | {bare_pss:.0} | {sw_pss:.0} | {pss:.0} | {:.2}x | {:.2}x |",
+            pss / bare_pss,
+            pss / sw_pss
         );
     }
 }
