@@ -45,16 +45,30 @@ export function replace(el, ...children) {
   return append(el, children);
 }
 
+/** A reply quicker than this never shows a spinner: no flicker, and no frames drawn for it. */
+const BUSY_SHOW_MS = 150;
+
 /**
- * Mark a button as working: disabled, aria-busy, spinner shown (CSS). Returns a
- * function that restores it. A busy button ignores further taps (no double submit).
+ * Mark a button as working: disabled and aria-busy at once (no double submit), the spinner
+ * (CSS `.is-busy`) only once the work takes longer than BUSY_SHOW_MS. Without a GPU every
+ * spinner frame is drawn by the CPU on the page's thread, which then answers the PIN later.
  */
 export function setBusy(button, busy) {
   if (!button) return;
   button.disabled = busy;
-  button.classList.toggle('is-busy', busy);
-  if (busy) button.setAttribute('aria-busy', 'true');
-  else button.removeAttribute('aria-busy');
+  clearTimeout(button.busyTimer);
+  if (busy) {
+    button.setAttribute('aria-busy', 'true');
+    button.busyTimer = setTimeout(() => button.classList.add('is-busy'), BUSY_SHOW_MS);
+  } else {
+    button.removeAttribute('aria-busy');
+    button.classList.remove('is-busy');
+  }
+}
+
+/** Whether `button` is working (see setBusy). */
+export function isBusy(button) {
+  return !!button && button.getAttribute('aria-busy') === 'true';
 }
 
 /**
@@ -62,7 +76,7 @@ export function setBusy(button, busy) {
  * Resolves to work's result, or undefined when the tap was ignored.
  */
 export async function withBusy(button, work) {
-  if (button && button.classList.contains('is-busy')) return undefined;
+  if (isBusy(button)) return undefined;
   setBusy(button, true);
   try {
     return await work();

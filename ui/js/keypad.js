@@ -1,7 +1,7 @@
 // On-screen numeric keypad (WebKitGTK has no on-screen keyboard; greasy
 // fingers need big keys). Layout:  1 2 3 ⌫ / 4 5 6 C / 7 8 9 OK / 0 0 0 OK
 
-import { h, replace, withBusy } from './dom.js';
+import { h, isBusy, replace, withBusy } from './dom.js';
 import { icon } from './icons.js';
 import { t } from './i18n.js';
 
@@ -61,7 +61,7 @@ export function createKeypad({
       display.classList.remove('is-empty');
       display.textContent = mask ? '●'.repeat(value.length) : value;
     }
-    if (!ok.classList.contains('is-busy')) ok.disabled = value.length === 0;
+    if (!isBusy(ok)) ok.disabled = value.length === 0;
   }
 
   function set(v) {
@@ -71,13 +71,13 @@ export function createKeypad({
   }
 
   function press(d) {
-    if (ok.classList.contains('is-busy')) return;
+    if (isBusy(ok)) return;
     if (value.length >= maxLength) return;
     set(value + d);
   }
 
   function del() {
-    if (ok.classList.contains('is-busy')) return;
+    if (isBusy(ok)) return;
     set(value.slice(0, -1));
   }
 

@@ -3,14 +3,16 @@
 //!
 //! - **memory**: RSS and PSS summed over the app's whole process tree (the app, WebKitNetworkProcess,
 //!   WebKitWebProcess; read from `/proc/<pid>/smaps_rollup`), after load, and for the kiosk also
-//!   after 1,000 and 2,000 door events delivered while it idles on Home (the second thousand shows
-//!   whether anything keeps growing);
+//!   after each of `--repeat` (3) times `--events` (1,000) door events delivered while it idles
+//!   on Home (the later thousands show whether anything keeps growing);
 //! - **start-up to first paint**: from the app process's start (`/proc/<pid>/stat`, 10 ms ticks)
 //!   to the page's first contentful paint (`performance.getEntriesByType('paint')`), both on the
 //!   wall clock.
 //!
-//! Both apps are started the same way (tauri-driver, WebKitWebDriver), alternately, `--rounds`
-//! times; ratios are taken per round and their median reported. The kiosk runs in live mode at
+//! The bare window runs twice per round: as WebKit draws by default, and with OpenGL compositing
+//! off, as the kiosk draws on a machine without a GPU (kiosk_core::render). All are started the
+//! same way (tauri-driver, WebKitWebDriver), in a rotating order, `--rounds` times; ratios are
+//! taken per round and their median reported. The kiosk runs in live mode at
 //! default settings against an emulator in this process (demo world), which also delivers the
 //! door events through its webhook handler, in batches between the kiosk's idle polls.
 //!
@@ -242,6 +244,9 @@ fn main() -> Result<()> {
     let rounds: usize = common::arg("--rounds").unwrap_or(3);
     let events: usize = common::arg("--events").unwrap_or(1000);
     let batch: usize = common::arg("--batch").unwrap_or(250);
+    // How many times the last kiosk takes `events` more: a flat line after the first shows the
+    // bound.
+    let repeat: usize = common::arg("--repeat").unwrap_or(3).max(1);
     let settle = Duration::from_secs(common::arg("--settle-secs").unwrap_or(5));
     let kiosk_app = std::env::var("KIOSK_APP")
         .map(PathBuf::from)
@@ -321,14 +326,15 @@ fn main() -> Result<()> {
                         s.pss_mib
                     );
                     if round + 1 == rounds && events > 0 {
-                        // The last kiosk takes the door events: twice `events`, measured after each.
+                        // The last kiosk takes the door events: `repeat` times `events`, measured
+                        // after each.
                         app.testid("screen-home").await?;
                         if let Ok(screen) = std::env::var("FOOTPRINT_SCREEN") {
                             // Diagnosis: take the events on another screen (no Home feed).
                             app.tap(&format!("nav-{screen}")).await?;
                             app.testid(&format!("screen-{screen}")).await?;
                         }
-                        for k in 1..=2 {
+                        for k in 1..=repeat {
                             feed_events(&emulator, (k - 1) * events, events, batch).await?;
                             tokio::time::sleep(settle).await;
                             let last = format!(

@@ -77,7 +77,7 @@ for (const el of document.body.querySelectorAll('*')) {
   const size = parseFloat(cs.fontSize);
   if (size < 18) smallText.push(`${describe(el)} ${size}px`);
   // WCAG 2 AA: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold). Disabled controls are exempt.
-  if (el.closest('button:disabled, [aria-disabled="true"], .is-busy')) continue;
+  if (el.closest('button:disabled, [aria-disabled="true"], [aria-busy="true"], .is-busy')) continue;
   const fg = rgba(cs.color);
   const bg = background(el);
   if (!fg || !bg) continue;
