@@ -7,6 +7,9 @@ need_apt=()
 pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
   build-essential pkg-config libsoup-3.0-dev libxdo-dev file xvfb xauth webkit2gtk-driver
   imagemagick x11-utils xdotool)
+# Callers may ask for more (scripts/bench: SETUP_EXTRA=valgrind).
+read -r -a extra <<< "${SETUP_EXTRA:-}"
+pkgs+=("${extra[@]}")
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
 done

@@ -32,7 +32,6 @@ pub fn app_binary() -> PathBuf {
     target.join("debug/acses-kiosk")
 }
 
-/// A port nobody listens on right now (bound and released; good enough on loopback in tests).
 /// An emulator on a free loopback port in this process, serving `world` with `token`: the
 /// tests and benches that shape the world or count its requests run the app against it.
 pub async fn local_emulator(
@@ -43,6 +42,7 @@ pub async fn local_emulator(
     Ok(acses_emulator::spawn(config, world, "127.0.0.1:0".parse()?).await?)
 }
 
+/// A port nobody listens on right now (bound and released; good enough on loopback in tests).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
