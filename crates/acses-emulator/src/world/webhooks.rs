@@ -246,8 +246,9 @@ mod tests {
             "booking": {"code": pin.as_str()}});
         assert_eq!(w.receive_event(event(elsewhere), NOW), EventOutcome::Logged);
         assert_eq!(w.bookings[0].state, BookingState::Booked);
-        let here = json!({"lockersystem": "151", "eventName": "dropoff", "lockercell": 4,
-            "booking": {"code": pin.as_str()}});
+        // No top-level cellnumber: the booking's lockercell names the cell.
+        let here = json!({"lockersystem": "151", "eventName": "dropoff",
+            "booking": {"code": pin.as_str(), "lockercell": 4}});
         assert_eq!(w.receive_event(event(here), NOW), EventOutcome::Applied);
         assert_eq!(w.keys_of(KEYS_OUT).map(|(_, c)| c.number), Some(4));
     }
