@@ -3,7 +3,8 @@
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
 
-use crate::world::{Appointment, Location, LockerSystem, World};
+use crate::model::{Appointment, Location, LockerSystem};
+use crate::world::World;
 
 /// Location and locker ids of the demo world, for tests and docs.
 pub mod ids {

@@ -60,7 +60,7 @@ impl Endpoint {
     /// The endpoint of a request path (with or without the `/api/acses` prefix) and method;
     /// `None` for anything that is not a `/v1` route (health, unknown paths, wrong methods).
     pub fn of_request(method: &str, path: &str) -> Option<Endpoint> {
-        let path = path.strip_prefix(crate::API_PREFIX).unwrap_or(path);
+        let path = path.strip_prefix(crate::wire::API_PREFIX).unwrap_or(path);
         let (want, endpoint) = match path {
             "/v1/events/history" => ("POST", Endpoint::History),
             "/v1/events/handler" => ("POST", Endpoint::Handler),

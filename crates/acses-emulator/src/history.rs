@@ -1,4 +1,4 @@
-//! The webhook history and the JSON of its entries, serialized once.
+//! The webhook history: its entries, and the JSON of each serialized once.
 //!
 //! `/v1/events/history` answers the whole history on every call, and a kiosk polls it every
 //! 0.7 s while a PIN is on screen: at 100k entries (about 69 MB of JSON) serializing every entry
@@ -15,8 +15,41 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 
 use axum::body::Bytes;
+use serde::Serialize;
+use time::OffsetDateTime;
 
-use crate::world::{HistoryEntry, LocationId};
+use crate::model::LocationId;
+
+/// One webhook delivery as `/v1/events/history` reports it.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    /// The location whose history shows this entry (None: shown nowhere).
+    #[serde(skip)]
+    pub location_id: Option<LocationId>,
+    pub webhook_event_id: String,
+    pub sent_content: String,
+    pub response_status: String,
+    pub response_content: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub sent_date: OffsetDateTime,
+}
+
+// sent_content carries the booking code (a PIN): Debug prints only its size.
+impl fmt::Debug for HistoryEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HistoryEntry")
+            .field("location_id", &self.location_id)
+            .field("webhook_event_id", &self.webhook_event_id)
+            .field(
+                "sent_content",
+                &format_args!("<{} bytes>", self.sent_content.len()),
+            )
+            .field("response_status", &self.response_status)
+            .field("response_content", &self.response_content)
+            .field("sent_date", &self.sent_date)
+            .finish()
+    }
+}
 
 /// The history of every location, oldest first. See the module docs.
 #[derive(Clone, Default)]
@@ -165,7 +198,6 @@ pub(crate) fn history_body(
 mod tests {
     use super::*;
     use futures_util::StreamExt as _;
-    use time::OffsetDateTime;
 
     fn entry(id: &str, location: u64) -> HistoryEntry {
         HistoryEntry {

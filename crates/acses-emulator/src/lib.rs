@@ -24,8 +24,12 @@ mod clock;
 mod config;
 mod demo;
 mod error;
+mod event;
 pub mod faults;
 mod history;
+mod inject;
+mod lenient;
+mod model;
 mod routes;
 mod server;
 mod state;
@@ -37,12 +41,13 @@ pub use config::{generate_token, EmulatorConfig, PIN_LENGTH_RANGE};
 pub use demo::ids as demo_ids;
 pub use error::ApiError;
 pub use faults::{Endpoint, FaultSpec, Step};
-pub use history::History;
-pub use routes::{app, API_PREFIX};
+pub use history::{History, HistoryEntry};
+pub use model::{
+    Appointment, AppointmentId, Booking, BookingKind, BookingState, Cell, Location, LocationId,
+    LockerSystem, ObjectStatus, Pin,
+};
+pub use routes::app;
 pub use server::{spawn, spawn_with_state, RunningEmulator};
 pub use state::{EmulatorState, Fault};
-pub use wire::Pin;
-pub use world::{
-    Appointment, AppointmentId, Booking, BookingKind, BookingState, Cell, HistoryEntry, Location,
-    LocationId, LockerSystem, ObjectStatus, World,
-};
+pub use wire::API_PREFIX;
+pub use world::{EventOutcome, World};

@@ -1,12 +1,13 @@
-//! The HTTP surface: `app(state) -> Router`, the handlers and the extractors that turn axum's
-//! rejections into the API's JSON error format.
+//! The HTTP surface: `app(state) -> Router`, the handlers, the extractors that turn axum's
+//! rejections into the API's JSON error format, and the HTTP answer to each result of the world's
+//! rules (the world itself knows nothing of HTTP).
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -17,17 +18,15 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::error::ApiError;
-use crate::faults::{Endpoint, Step};
-use crate::state::{injected_error, EmulatorState};
+use crate::event::WebhookEvent;
+use crate::inject::inject_faults;
+use crate::model::{BookingKind, ObjectStatus, Pin};
+use crate::state::EmulatorState;
 use crate::wire::{
-    AppointmentRequest, AppointmentsResponse, DropBackRequest, LocationRequest, LockersResponse,
-    Pin, PinResponse, SimulateQuery, WebhookEvent,
+    appointments_at, lockers_at, AppointmentRequest, AppointmentsResponse, DropBackRequest,
+    LocationRequest, LockersResponse, PinResponse, SimulateQuery, API_PREFIX,
 };
-use crate::world::{BookingKind, DoorOpening, ObjectStatus};
-
-/// The prefix of the document's dev URL (`https://clairedev.nl/api/acses/v1/...`); every route is
-/// served both with and without it.
-pub const API_PREFIX: &str = "/api/acses";
+use crate::world::{DoorOpening, EventOutcome, WorldError};
 
 /// The emulator as a router (no socket): the `/v1` routes with and without [`API_PREFIX`], plus
 /// `GET /health`.
@@ -76,127 +75,6 @@ pub fn app(state: EmulatorState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
-}
-
-/// Serves the fault script (crate::faults) of `/v1` requests; everything else passes untouched.
-async fn inject_faults(
-    State(state): State<EmulatorState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let Some(endpoint) = Endpoint::of_request(request.method().as_str(), request.uri().path())
-    else {
-        return next.run(request).await;
-    };
-    // A disabled simulate route does not exist: no fault for it either.
-    if endpoint == Endpoint::Simulate && !state.config().allow_simulate {
-        return next.run(request).await;
-    }
-    let step = state.take_step(endpoint);
-    if step != Step::Pass {
-        tracing::info!(%endpoint, %step, "injecting a fault");
-    }
-    match step {
-        Step::Pass => next.run(request).await,
-        Step::Status {
-            status,
-            retry_after_secs,
-        } => injected_error(status, retry_after_secs).into_response(),
-        Step::Delay(delay) => {
-            let mut cut = state.cut_signal();
-            let response = next.run(request).await;
-            tokio::select! {
-                _ = tokio::time::sleep(delay) => response,
-                // The server stops: the held answer is never sent.
-                _ = cut.changed() => broken_body(Bytes::new(), None),
-            }
-        }
-        Step::Drop => broken_body(Bytes::new(), None),
-        Step::Truncate => truncated(next.run(request).await).await,
-        Step::Malformed => (
-            [(header::CONTENT_TYPE, "application/json")],
-            "<html><body><h1>Proxy login</h1>{\"history\": [</body></html>",
-        )
-            .into_response(),
-        Step::Huge(bytes) => huge_body(bytes, state.cut_signal()),
-        Step::GarbageEntry => {
-            state.add_garbage_entries();
-            next.run(request).await
-        }
-    }
-}
-
-/// A response whose body yields `sent` and then fails, which makes hyper close the connection
-/// mid-answer. With nothing sent, the client gets no answer at all (a dropped connection).
-fn broken_body(sent: Bytes, promised: Option<usize>) -> Response {
-    use futures_util::{stream, StreamExt as _};
-    let has_sent = !sent.is_empty();
-    let head = stream::iter(has_sent.then(|| Ok::<_, std::io::Error>(sent)));
-    let tail = stream::once(async move {
-        if has_sent {
-            // hyper writes the head together with the first chunk; a pause lets both reach the
-            // socket before the body fails, so the client sees a body that breaks off.
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "injected: connection dropped",
-        ))
-    });
-    let mut response = Body::from_stream(head.chain(tail)).into_response();
-    if let Some(len) = promised {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    }
-    response
-}
-
-/// The real answer with its head and the first half of its body, then the connection drops.
-async fn truncated(response: Response) -> Response {
-    let (mut parts, body) = response.into_parts();
-    let Ok(full) = axum::body::to_bytes(body, usize::MAX).await else {
-        return broken_body(Bytes::new(), None);
-    };
-    let half = full.slice(..full.len() / 2);
-    parts.headers.remove(header::TRANSFER_ENCODING);
-    let broken = broken_body(half, Some(full.len()));
-    let mut response = Response::from_parts(parts, Body::empty());
-    *response.body_mut() = broken.into_body();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
-    response
-}
-
-/// `bytes` bytes of a history that never ends, streamed in 64 KiB chunks of one static buffer so
-/// the emulator holds none of it (several hundred MB cost no memory here). It breaks off when the
-/// server stops.
-fn huge_body(bytes: u64, cut: tokio::sync::watch::Receiver<u64>) -> Response {
-    use futures_util::{stream, StreamExt as _};
-    static PAD: [u8; 64 * 1024] = [b' '; 64 * 1024];
-    const HEAD: &[u8] = b"{\"history\": [";
-    let head_len = (HEAD.len() as u64).min(bytes) as usize;
-    let first = Bytes::from_static(&HEAD[..head_len]);
-    let rest = bytes - head_len as u64;
-    let chunks = stream::unfold((rest, cut), |(left, cut)| async move {
-        if left == 0 {
-            return None;
-        }
-        if cut.has_changed().unwrap_or(true) {
-            let stop = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "server stopped");
-            return Some((Err(stop), (0, cut)));
-        }
-        let n = left.min(PAD.len() as u64);
-        let chunk = Bytes::from_static(&PAD[..n as usize]);
-        Some((Ok(chunk), (left - n, cut)))
-    });
-    let body = stream::once(async move { Ok::<_, std::io::Error>(first) }).chain(chunks);
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        Body::from_stream(body),
-    )
-        .into_response()
 }
 
 /// Proof that the request passed the `/v1` bearer token check.
@@ -300,8 +178,10 @@ async fn handler(
     _: Authorized,
     ApiJson(event): ApiJson<WebhookEvent>,
 ) -> StatusCode {
-    let (status, _) = state.act(|world, now, _| world.receive_event(event, now));
-    StatusCode::from_u16(status).unwrap_or(StatusCode::OK)
+    match state.act(|world, now, _| world.receive_event(event, now)) {
+        // Both are accepted: ACSES retries a webhook that is refused.
+        EventOutcome::Applied | EventOutcome::Logged => StatusCode::OK,
+    }
 }
 
 async fn simulate(
@@ -317,7 +197,9 @@ async fn simulate(
     let Query(query) = Query::<SimulateQuery>::try_from_uri(&uri)
         .map_err(|rejection| ApiError::bad_request("invalid_query", rejection.body_text()))?;
     let door = door_opening(query)?;
-    state.act(|world, now, _| world.open_door(&door, now))?;
+    state
+        .act(|world, now, _| world.open_door(&door, now))
+        .map_err(refused)?;
     Ok(StatusCode::OK)
 }
 
@@ -361,7 +243,7 @@ async fn list_available_lockers(
     _: Authorized,
     ApiJson(request): ApiJson<LocationRequest>,
 ) -> Response {
-    let lockers = state.with_world(|world| world.lockers_json(request.dealer_location_id));
+    let lockers = state.with_world(|world| lockers_at(world, request.dealer_location_id));
     json_response(&LockersResponse { lockers })
 }
 
@@ -370,8 +252,7 @@ async fn list_appointments(
     _: Authorized,
     ApiJson(request): ApiJson<LocationRequest>,
 ) -> Response {
-    let appointments =
-        state.with_world(|world| world.appointments_json(request.dealer_location_id));
+    let appointments = state.with_world(|world| appointments_at(world, request.dealer_location_id));
     json_response(&AppointmentsResponse { appointments })
 }
 
@@ -396,8 +277,9 @@ fn checkout(
     appointment: u64,
     kind: BookingKind,
 ) -> Result<Response, ApiError> {
-    let acses_pin =
-        state.act(|world, now, config| world.issue_checkout(appointment, kind, now, config))?;
+    let acses_pin = state
+        .act(|world, now, config| world.issue_checkout(appointment, kind, now, config))
+        .map_err(refused)?;
     Ok(json_response(&PinResponse { acses_pin }))
 }
 
@@ -414,6 +296,109 @@ async fn drop_back(
             now,
             config,
         )
-    })?;
+    });
+    let acses_pin = acses_pin.map_err(refused)?;
     Ok(json_response(&PinResponse { acses_pin }))
+}
+
+/// The API answer to a refusal of the world's rules: its status and error code.
+fn refused(error: WorldError) -> ApiError {
+    let message = error.to_string();
+    match error {
+        WorldError::AppointmentNotFound(_) => ApiError::not_found("appointment_not_found", message),
+        WorldError::LockerNotFound(_) => ApiError::not_found("locker_not_found", message),
+        WorldError::BookingNotFound { .. } => ApiError::not_found("booking_not_found", message),
+        WorldError::EmptyLockerId => ApiError::bad_request("invalid_field", message),
+        WorldError::LockerNotAtAppointmentLocation { .. }
+        | WorldError::LockerNotAtLocation { .. } => {
+            ApiError::bad_request("locker_wrong_location", message)
+        }
+        WorldError::KeysInInactiveLocker(_) | WorldError::LockerInactive(_) => {
+            ApiError::bad_request("locker_inactive", message)
+        }
+        WorldError::WrongAction { .. } => ApiError::bad_request("wrong_action", message),
+        WorldError::LockerFull(_) => ApiError::conflict("locker_full", message),
+        WorldError::KeysNotInLocker { .. } => ApiError::conflict("keys_not_in_locker", message),
+        // Busy, not broken: a retry later can find a free PIN.
+        WorldError::NoFreePin => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no_free_pin", message)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_map_to_their_status_and_code() {
+        let cases = [
+            (
+                WorldError::AppointmentNotFound(1),
+                404,
+                "appointment_not_found",
+            ),
+            (
+                WorldError::LockerNotFound("9".into()),
+                404,
+                "locker_not_found",
+            ),
+            (
+                WorldError::BookingNotFound { locker: "9".into() },
+                404,
+                "booking_not_found",
+            ),
+            (WorldError::EmptyLockerId, 400, "invalid_field"),
+            (
+                WorldError::LockerNotAtLocation {
+                    locker: "9".into(),
+                    location: 1,
+                },
+                400,
+                "locker_wrong_location",
+            ),
+            (
+                WorldError::LockerNotAtAppointmentLocation {
+                    locker: "9".into(),
+                    location: 1,
+                },
+                400,
+                "locker_wrong_location",
+            ),
+            (
+                WorldError::KeysInInactiveLocker("9".into()),
+                400,
+                "locker_inactive",
+            ),
+            (
+                WorldError::LockerInactive("9".into()),
+                400,
+                "locker_inactive",
+            ),
+            (
+                WorldError::WrongAction {
+                    expected: ObjectStatus::Checkout,
+                    got: ObjectStatus::Dropoff,
+                },
+                400,
+                "wrong_action",
+            ),
+            (WorldError::LockerFull("9".into()), 409, "locker_full"),
+            (
+                WorldError::KeysNotInLocker {
+                    appointment: 1,
+                    locker: "9".into(),
+                },
+                409,
+                "keys_not_in_locker",
+            ),
+            (WorldError::NoFreePin, 503, "no_free_pin"),
+        ];
+        for (error, status, code) in cases {
+            let message = error.to_string();
+            let answer = refused(error);
+            assert_eq!((answer.status().as_u16(), answer.code()), (status, code));
+            assert_eq!(answer.message(), message);
+        }
+    }
 }

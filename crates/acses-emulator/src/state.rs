@@ -11,7 +11,9 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::EmulatorConfig;
 use crate::error::ApiError;
 use crate::faults::{Endpoint, Faults, Step};
-use crate::world::{HistoryEntry, LocationId, World};
+use crate::history::HistoryEntry;
+use crate::model::LocationId;
+use crate::world::World;
 
 /// A canned failure answered instead of the next `/v1` request (to test clients' retry logic
 /// against the errors the document lists: 429, 500, 503).
@@ -28,29 +30,6 @@ impl Fault {
             status: self.status.as_u16(),
             retry_after_secs: self.retry_after_secs,
         }
-    }
-}
-
-/// The JSON error answer of an injected status fault.
-pub(crate) fn injected_error(status: u16, retry_after_secs: Option<u64>) -> ApiError {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let (code, message) = match status.as_u16() {
-        401 => ("unauthorized", "missing or wrong bearer token"),
-        429 => ("too_many_requests", "you're making too many requests"),
-        503 => (
-            "service_unavailable",
-            "we're temporarily offline for maintenance; please try again later",
-        ),
-        500 => (
-            "internal",
-            "we had a problem with our server; try again later",
-        ),
-        _ => ("injected_fault", "injected failure"),
-    };
-    let error = ApiError::new(status, code, message);
-    match retry_after_secs {
-        Some(secs) => error.with_retry_after(secs),
-        None => error,
     }
 }
 
@@ -338,8 +317,5 @@ mod tests {
         }
         assert_eq!(state.take_step(Endpoint::Pickup), Step::Pass);
         assert_eq!(state.requests(Endpoint::Pickup), 3);
-        let error = injected_error(429, Some(3));
-        assert_eq!(error.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(injected_error(401, None).status(), StatusCode::UNAUTHORIZED);
     }
 }

@@ -1,53 +1,27 @@
-//! The server's own wire format: request bodies, response bodies and the webhook event.
+//! The server's own wire format: request bodies, response bodies, the JSON views of the world
+//! (lockers, appointments) and, re-exported, the webhook event.
 //!
 //! Responses are snake_case (our documented assumption about the real service). Request parsing
 //! follows what a Go server does: unknown fields are ignored, integers must be integers. The webhook
-//! event is parsed leniently (ids as strings or numbers) because ACSES, not Claire, produces it.
+//! event (crate::event) is parsed leniently because ACSES, not Claire, produces it.
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// Go's zero `time.Time`, which the document shows for empty dates.
-pub const ZERO_TIME: OffsetDateTime = time::macros::datetime!(0001-01-01 0:00 UTC);
+use crate::lenient::lenient_string;
+use crate::model::{Appointment, LocationId, LockerSystem};
+use crate::world::World;
 
-fn zero_time() -> OffsetDateTime {
-    ZERO_TIME
-}
+pub use crate::event::{WebhookBooking, WebhookEvent};
+pub use crate::lenient::ZERO_TIME;
+pub use crate::model::Pin;
 
-/// A locker PIN (a booking's `code`). Debug never shows it.
-#[derive(Clone, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(transparent)]
-pub struct Pin(String);
-
-impl Pin {
-    pub fn new(code: impl Into<String>) -> Self {
-        Self(code.into())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Pin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Pin(<redacted>)")
-    }
-}
-
-impl<'de> Deserialize<'de> for Pin {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        lenient_string(deserializer).map(Pin)
-    }
-}
+/// The prefix of the document's dev URL (`https://clairedev.nl/api/acses/v1/...`); every route is
+/// served both with and without it.
+pub const API_PREFIX: &str = "/api/acses";
 
 /// `{"dealer_location_id": N}` (history, list_available_lockers, appointments/list).
 #[derive(Debug, Clone, Deserialize)]
@@ -128,142 +102,53 @@ pub struct AppointmentJson {
     pub locker_system_id: Option<String>,
 }
 
-/// A webhook event, in exactly the key layout of the `POST /v1/events/handler` example.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebhookEvent {
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub tablekey: String,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub lockersystem: String,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub cellnumber: String,
-    #[serde(rename = "eventName", deserialize_with = "lenient_string")]
-    pub event_name: String,
-    #[serde(
-        rename = "eventDate",
-        default = "zero_time",
-        serialize_with = "time::serde::rfc3339::serialize",
-        deserialize_with = "lenient_time"
-    )]
-    pub event_date: OffsetDateTime,
-    pub booking: WebhookBooking,
-}
-
-/// The booking inside a webhook event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebhookBooking {
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub tablekey: String,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub name: String,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub tag: String,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub state: String,
-    #[serde(
-        rename = "startDate",
-        default = "zero_time",
-        serialize_with = "time::serde::rfc3339::serialize",
-        deserialize_with = "lenient_time"
-    )]
-    pub start_date: OffsetDateTime,
-    #[serde(
-        rename = "endDate",
-        default = "zero_time",
-        serialize_with = "time::serde::rfc3339::serialize",
-        deserialize_with = "lenient_time"
-    )]
-    pub end_date: OffsetDateTime,
-    #[serde(default)]
-    pub code: Pin,
-    #[serde(
-        default = "zero_time",
-        serialize_with = "time::serde::rfc3339::serialize",
-        deserialize_with = "lenient_time"
-    )]
-    pub create: OffsetDateTime,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub lastaction: String,
-    #[serde(default, deserialize_with = "lenient_string")]
-    pub lockercell: String,
-    #[serde(
-        rename = "lockercellTablekey",
-        default,
-        deserialize_with = "lenient_string"
-    )]
-    pub lockercell_tablekey: String,
-    #[serde(
-        rename = "objectTablekey",
-        default,
-        deserialize_with = "lenient_string"
-    )]
-    pub object_tablekey: String,
-    #[serde(rename = "siteTablekey", default, deserialize_with = "lenient_string")]
-    pub site_tablekey: String,
-}
-
-/// Accepts a string, an integer, a float with no fraction, or null (as ""), giving a string.
-pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<String, D::Error> {
-    struct StringOrNumber;
-
-    impl<'de> Visitor<'de> for StringOrNumber {
-        type Value = String;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string or a number")
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-            Ok(v.to_owned())
-        }
-
-        fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-            Ok(v)
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-            // 151.0 is still locker 151; anything with a fraction is kept as written.
-            if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
-                Ok(format!("{v:.0}"))
-            } else {
-                Ok(v.to_string())
-            }
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<String, E> {
-            Ok(String::new())
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<String, E> {
-            Ok(String::new())
-        }
-
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-            lenient_string(d)
+impl From<&LockerSystem> for LockerJson {
+    fn from(locker: &LockerSystem) -> Self {
+        Self {
+            id: locker.id.clone(),
+            name: locker.name.clone(),
+            active: locker.active,
         }
     }
-
-    deserializer.deserialize_any(StringOrNumber)
 }
 
-/// An RFC 3339 date; null or "" give Go's zero time.
-fn lenient_time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
-    let raw: Option<String> = Option::deserialize(deserializer)?;
-    match raw.as_deref() {
-        None | Some("") => Ok(ZERO_TIME),
-        Some(text) => OffsetDateTime::parse(text, &Rfc3339)
-            .map_err(|_| de::Error::custom(format!("`{text}` is not an RFC 3339 date"))),
+impl AppointmentJson {
+    /// An appointment as listed, with the locker holding its keys (if any).
+    pub fn new(appointment: &Appointment, keys_in: Option<&LockerSystem>) -> Self {
+        Self {
+            id: appointment.id,
+            dealer_location_id: appointment.location_id,
+            license_plate: appointment.license_plate.clone(),
+            customer_name: appointment.customer_name.clone(),
+            car: appointment.car.clone(),
+            planned_at: appointment.planned_at,
+            keys_in_locker: keys_in.is_some(),
+            locker_system_id: keys_in.map(|locker| locker.id.clone()),
+        }
     }
+}
+
+/// `list_available_lockers`: the lockers of a location, inactive ones included (the client
+/// filters).
+pub fn lockers_at(world: &World, location: LocationId) -> Vec<LockerJson> {
+    world
+        .lockers
+        .iter()
+        .filter(|l| l.location_id == location)
+        .map(LockerJson::from)
+        .collect()
+}
+
+/// `appointments/list`: the appointments of a location by planned time.
+pub fn appointments_at(world: &World, location: LocationId) -> Vec<AppointmentJson> {
+    let mut list: Vec<AppointmentJson> = world
+        .appointments
+        .iter()
+        .filter(|a| a.location_id == location)
+        .map(|a| AppointmentJson::new(a, world.keys_of(a.id).map(|(locker, _)| locker)))
+        .collect();
+    list.sort_by_key(|a| (a.planned_at, a.id));
+    list
 }
 
 /// Formats a date the way the wire does (RFC 3339, as Go's `time.Time` marshals it).
@@ -274,70 +159,8 @@ pub fn rfc3339(at: OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Location;
     use serde_json::json;
-
-    #[test]
-    fn webhook_event_serializes_with_the_documented_keys_in_order() {
-        let event = WebhookEvent {
-            tablekey: "70000001".into(),
-            lockersystem: "151".into(),
-            cellnumber: "7".into(),
-            event_name: "dropoff".into(),
-            event_date: time::macros::datetime!(2024-03-29 10:00 UTC),
-            booking: WebhookBooking {
-                tablekey: "40000001".into(),
-                name: "GX-123-B".into(),
-                tag: "drop_back".into(),
-                state: "USED".into(),
-                start_date: ZERO_TIME,
-                end_date: ZERO_TIME,
-                code: Pin::new("123456"),
-                create: ZERO_TIME,
-                lastaction: "dropoff".into(),
-                lockercell: "7".into(),
-                lockercell_tablekey: "151007".into(),
-                object_tablekey: "120301".into(),
-                site_tablekey: "151".into(),
-            },
-        };
-        let text = serde_json::to_string(&event).unwrap();
-        assert!(text.starts_with(
-            r#"{"tablekey":"70000001","lockersystem":"151","cellnumber":"7","eventName":"dropoff","eventDate":"2024-03-29T10:00:00Z","booking":{"tablekey":"40000001","name":"GX-123-B","tag":"drop_back","state":"USED","startDate":"0001-01-01T00:00:00Z","endDate":"0001-01-01T00:00:00Z","code":"123456","create":"0001-01-01T00:00:00Z","lastaction":"dropoff","lockercell":"7","lockercellTablekey":"151007","objectTablekey":"120301","siteTablekey":"151"}}"#
-        ), "{text}");
-        let back: WebhookEvent = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, event);
-    }
-
-    #[test]
-    fn webhook_event_accepts_numbers_nulls_and_missing_optional_fields() {
-        let event: WebhookEvent = serde_json::from_value(json!({
-            "tablekey": null,
-            "lockersystem": 151,
-            "cellnumber": 7.0,
-            "eventName": "checkout",
-            "booking": {"tablekey": 40000001, "code": 123456, "startDate": null, "endDate": ""}
-        }))
-        .unwrap();
-        assert_eq!(event.tablekey, "");
-        assert_eq!(event.lockersystem, "151");
-        assert_eq!(event.cellnumber, "7");
-        assert_eq!(event.event_date, ZERO_TIME);
-        assert_eq!(event.booking.tablekey, "40000001");
-        assert_eq!(event.booking.code.as_str(), "123456");
-        assert_eq!(event.booking.end_date, ZERO_TIME);
-    }
-
-    #[test]
-    fn webhook_event_rejects_bad_dates_and_missing_required_fields() {
-        let bad_date = serde_json::from_value::<WebhookEvent>(json!({
-            "eventName": "dropoff", "eventDate": "yesterday", "booking": {}
-        }));
-        assert!(bad_date.unwrap_err().to_string().contains("yesterday"));
-        let no_booking = serde_json::from_value::<WebhookEvent>(json!({"eventName": "dropoff"}));
-        assert!(no_booking.unwrap_err().to_string().contains("booking"));
-        let no_name = serde_json::from_value::<WebhookEvent>(json!({"booking": {}}));
-        assert!(no_name.unwrap_err().to_string().contains("eventName"));
-    }
 
     #[test]
     fn pin_debug_is_redacted() {
@@ -357,5 +180,47 @@ mod tests {
             serde_json::from_value(json!({"locker_system_id": 151, "appointment_id": 5})).unwrap();
         assert_eq!(request.locker_system_id, "151");
         assert_eq!(request.appointment_note_id, None);
+    }
+
+    #[test]
+    fn lockers_at_lists_a_locations_lockers_inactive_included() {
+        let world = World::demo_at(time::macros::datetime!(2024-06-12 08:00 UTC));
+        let ids: Vec<_> = lockers_at(&world, 82)
+            .into_iter()
+            .map(|l| (l.id, l.active))
+            .collect();
+        assert_eq!(ids, [("151".to_owned(), true), ("152".to_owned(), false)]);
+        assert!(lockers_at(&world, 99).is_empty());
+    }
+
+    #[test]
+    fn appointments_at_are_by_planned_time_with_their_keys() {
+        let mut world = World::empty();
+        world.locations.push(Location {
+            id: 82,
+            name: "W".into(),
+        });
+        world
+            .lockers
+            .push(LockerSystem::new("151", "L", 82, 4, true));
+        let at = time::macros::datetime!(2024-06-12 08:00 UTC);
+        for (id, minutes) in [(3, 30), (1, 60), (2, 30)] {
+            world.appointments.push(Appointment {
+                id,
+                location_id: 82,
+                license_plate: format!("P-{id}"),
+                customer_name: "C".into(),
+                car: "Car".into(),
+                planned_at: at + time::Duration::minutes(minutes),
+            });
+        }
+        world.put_keys(2, "151", 4).unwrap();
+        let listed = appointments_at(&world, 82);
+        let order: Vec<_> = listed.iter().map(|a| a.id).collect();
+        assert_eq!(order, [2, 3, 1], "by time, then id");
+        assert_eq!(listed[0].locker_system_id.as_deref(), Some("151"));
+        assert!(listed[0].keys_in_locker);
+        assert!(!listed[1].keys_in_locker && listed[1].locker_system_id.is_none());
+        assert_eq!(listed[1].license_plate, "P-3");
     }
 }
