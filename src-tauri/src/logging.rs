@@ -2,7 +2,8 @@
 //! rotated daily with the last [`KEEP_FILES`] days kept, so a kiosk nobody watches still has
 //! its recent history on disk. The level comes from `ACSES_LOG` (tracing's filter syntax:
 //! `debug`, or `info,kiosk_core=debug`); the directory from `ACSES_LOG_DIR`, else
-//! `$XDG_STATE_HOME/acses-kiosk/logs` (`~/.local/state/acses-kiosk/logs`).
+//! `acses-kiosk/logs` in the user's state directory (`$XDG_STATE_HOME`, else
+//! `~/.local/state`).
 
 use std::path::{Path, PathBuf};
 
@@ -17,18 +18,18 @@ pub const KEEP_FILES: usize = 14;
 pub const FILE_PREFIX: &str = "acses-kiosk";
 const DEFAULT_FILTER: &str = "info,tower_http=warn";
 
-/// Where the log files go, from the environment as given by `var`.
-pub fn log_dir(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    let set = |k: &str| var(k).filter(|v| !v.trim().is_empty());
-    if let Some(dir) = set("ACSES_LOG_DIR") {
+/// Where the log files go: `ACSES_LOG_DIR` if set, else the user's state directory (logs are
+/// state: kept between runs but not worth a backup), else, on a system without one, the local
+/// data directory.
+pub fn log_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var("ACSES_LOG_DIR")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
         return Some(PathBuf::from(dir));
     }
-    // XDG: logs are state, kept between runs but not worth a backup.
-    let state = set("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| set("HOME").map(|h| Path::new(&h).join(".local/state")))?;
-    Some(state.join("acses-kiosk/logs"))
+    let base = dirs::state_dir().or_else(dirs::data_local_dir)?;
+    Some(base.join("acses-kiosk/logs"))
 }
 
 fn rolling(dir: &Path) -> Result<RollingFileAppender, String> {
@@ -47,7 +48,7 @@ fn rolling(dir: &Path) -> Result<RollingFileAppender, String> {
 pub fn init() -> Option<PathBuf> {
     let filter =
         EnvFilter::try_from_env("ACSES_LOG").unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    let dir = log_dir(|k| std::env::var(k).ok());
+    let dir = log_dir();
     let file = match dir.as_deref().map(|d| (d, rolling(d))) {
         Some((d, Ok(appender))) => Some((d.to_owned(), appender)),
         Some((d, Err(e))) => {
@@ -89,16 +90,41 @@ fn log_panics() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use std::process::Command;
 
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |k| map.get(k).cloned()
+    /// `log_dir` as a child copy of this test binary finds it with the given variables (and no
+    /// other of the three it reads): `dirs` reads the process environment, which tests running
+    /// side by side must not change.
+    fn log_dir_with(vars: &[(&str, &str)]) -> Option<PathBuf> {
+        let mut child = Command::new(std::env::current_exe().unwrap());
+        child.args([
+            "--exact",
+            "logging::tests::print_log_dir",
+            "--ignored",
+            "--nocapture",
+        ]);
+        for var in ["ACSES_LOG_DIR", "XDG_STATE_HOME", "HOME"] {
+            child.env_remove(var);
+        }
+        let out = child.envs(vars.iter().copied()).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let line = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("log_dir="))
+            .unwrap_or_else(|| panic!("no log_dir line in {stdout}"));
+        (line != "-").then(|| line.into())
     }
 
+    #[test]
+    #[ignore = "run in a child process by log_dir_follows_the_override_then_xdg_then_home"]
+    fn print_log_dir() {
+        let dir = log_dir().map_or("-".into(), |d| d.display().to_string());
+        println!("log_dir={dir}");
+    }
+
+    // XDG is how Linux, the kiosk's system, names the state directory.
+    #[cfg(target_os = "linux")]
     #[test]
     fn log_dir_follows_the_override_then_xdg_then_home() {
         let all = [
@@ -106,18 +132,22 @@ mod tests {
             ("XDG_STATE_HOME", "/s"),
             ("HOME", "/home/m"),
         ];
-        assert_eq!(log_dir(env(&all)), Some("/var/log/kiosk".into()));
-        assert_eq!(log_dir(env(&all[1..])), Some("/s/acses-kiosk/logs".into()));
+        assert_eq!(log_dir_with(&all), Some("/var/log/kiosk".into()));
+        assert_eq!(log_dir_with(&all[1..]), Some("/s/acses-kiosk/logs".into()));
         assert_eq!(
-            log_dir(env(&all[2..])),
+            log_dir_with(&all[2..]),
             Some("/home/m/.local/state/acses-kiosk/logs".into())
         );
         // A relative XDG path is invalid by the spec: ignored.
         assert_eq!(
-            log_dir(env(&[("XDG_STATE_HOME", "rel"), ("HOME", "/h")])),
+            log_dir_with(&[("XDG_STATE_HOME", "rel"), ("HOME", "/h")]),
             Some("/h/.local/state/acses-kiosk/logs".into())
         );
-        assert_eq!(log_dir(env(&[("ACSES_LOG_DIR", " ")])), None);
+        // A blank override is no override.
+        assert_eq!(
+            log_dir_with(&[("ACSES_LOG_DIR", " "), ("HOME", "/h")]),
+            Some("/h/.local/state/acses-kiosk/logs".into())
+        );
     }
 
     #[test]

@@ -4,72 +4,47 @@
 //! the counter act as keyboards and type what they read, and what they type must be what the ACSES
 //! keypad expects.
 
-use std::fmt::Write;
-
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
 
 use crate::error::KioskError;
 
-/// Quiet zone in modules around the code: 4 is what the QR standard asks for.
+/// Quiet zone in modules around the code: 4 is what the QR standard asks for, and what the
+/// renderer draws for a (non-micro) QR code.
 const QUIET_ZONE: usize = 4;
 
-/// The module matrix of the PIN's QR code, row by row, `true` = dark. Shared by the SVG renderer
-/// and the tests that decode it.
-pub fn pin_qr_matrix(pin: &str) -> Result<(usize, Vec<bool>), KioskError> {
+/// The PIN's QR code.
+fn pin_qr_code(pin: &str) -> Result<QrCode, KioskError> {
     if pin.is_empty() || pin.len() > 64 || !pin.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(KioskError::internal());
     }
     // Level M survives a scratched or glare-struck screen and still fits a 6-10 digit PIN in
     // the smallest (21x21) symbol.
-    let code = QrCode::with_error_correction_level(pin.as_bytes(), EcLevel::M)
-        .map_err(|_| KioskError::internal())?;
-    let width = code.width();
-    let dark = code
-        .to_colors()
-        .into_iter()
-        .map(|c| c == Color::Dark)
-        .collect();
-    Ok((width, dark))
+    QrCode::with_error_correction_level(pin.as_bytes(), EcLevel::M)
+        .map_err(|_| KioskError::internal())
 }
 
-/// An inline `<svg>` of the PIN's QR code: dark on white with a quiet zone, one unit per module
-/// in a fixed viewBox, `width`/`height` 100% so the CSS box decides the size, and crisp edges so
-/// scaling never blurs a module.
+/// An inline `<svg>` of the PIN's QR code, drawn by the `qrcode` crate: dark on white with a
+/// quiet zone, one unit per module in a fixed viewBox, and crisp edges so scaling never blurs a
+/// module.
 pub fn pin_qr_svg(pin: &str) -> Result<String, KioskError> {
-    let (width, dark) = pin_qr_matrix(pin)?;
-    let size = width + 2 * QUIET_ZONE;
-    let mut path = String::with_capacity(width * width * 4);
-    for y in 0..width {
-        let row = &dark[y * width..(y + 1) * width];
-        let mut x = 0;
-        while x < width {
-            if !row[x] {
-                x += 1;
-                continue;
-            }
-            // One rectangle per horizontal run of dark modules keeps the path short.
-            let start = x;
-            while x < width && row[x] {
-                x += 1;
-            }
-            let _ = write!(
-                path,
-                "M{} {}h{}v1h-{}z",
-                start + QUIET_ZONE,
-                y + QUIET_ZONE,
-                x - start,
-                x - start
-            );
-        }
-    }
-    Ok(format!(
-        concat!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {s} {s}" width="100%" height="100%""#,
-            r#" shape-rendering="crispEdges" role="img" aria-label="QR code">"#,
-            r##"<rect width="{s}" height="{s}" fill="#fff"/><path fill="#000" d="{p}"/></svg>"##
-        ),
-        s = size,
-        p = path
+    let code = pin_qr_code(pin)?;
+    let side = code.width() + 2 * QUIET_ZONE;
+    let file = code
+        .render::<svg::Color>()
+        .quiet_zone(true)
+        .module_dimensions(1, 1)
+        .dark_color(svg::Color("#000"))
+        .light_color(svg::Color("#fff"))
+        .build();
+    // The renderer writes a standalone file: an XML prolog, and a size of one pixel per module.
+    // Inline in the page neither fits: the prolog goes, and `width`/`height` become 100% so the
+    // CSS box decides the size (the viewBox keeps the proportions).
+    let inline = &file[file.find("<svg").unwrap_or(0)..];
+    Ok(inline.replacen(
+        &format!(r#" width="{side}" height="{side}""#),
+        r#" width="100%" height="100%""#,
+        1,
     ))
 }
 
@@ -90,14 +65,21 @@ mod tests {
             .unwrap();
         let px = size * scale;
         let mut img = vec![255u8; px * px];
+        // One rectangle per subpath: "Mx yhWvH..." (what follows the height only walks back).
         for cmd in d.split('M').filter(|c| !c.is_empty()) {
-            // "x yhNv1h-Nz"
             let (xy, rest) = cmd.split_once('h').unwrap();
             let (x, y) = xy.split_once(' ').unwrap();
             let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
-            let n: usize = rest.split('v').next().unwrap().parse().unwrap();
-            for yy in y * scale..(y + 1) * scale {
-                for xx in x * scale..(x + n) * scale {
+            let (w, rest) = rest.split_once('v').unwrap();
+            let w: usize = w.parse().unwrap();
+            let h: usize = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            for yy in y * scale..(y + h) * scale {
+                for xx in x * scale..(x + w) * scale {
                     img[yy * px + xx] = 0;
                 }
             }
@@ -126,7 +108,7 @@ mod tests {
     #[test]
     fn svg_has_quiet_zone_fixed_viewbox_and_no_pixel_size() {
         let svg = pin_qr_svg("123456").unwrap();
-        let (width, _) = pin_qr_matrix("123456").unwrap();
+        let width = pin_qr_code("123456").unwrap().width();
         assert!(
             svg.starts_with("<svg "),
             "inline svg, no XML prolog: {svg:.60}"
