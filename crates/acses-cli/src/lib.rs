@@ -241,8 +241,8 @@ async fn history(g: &GlobalArgs, out: &mut impl Write) -> Result<(), CliError> {
 }
 
 /// One poll for `--follow`: the history body through the scanner, which decides what is new
-/// (the same scanner as the kiosk's door watcher). A body that is not a history is the
-/// client's decode error, as `history` would report it.
+/// (the same scanner as the kiosk's door watcher). A body that is not a history is a decode
+/// error, as for `history`: not transient, so it ends the follow.
 async fn scan_history(
     client: &Client,
     g: &GlobalArgs,
