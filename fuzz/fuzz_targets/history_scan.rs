@@ -3,7 +3,7 @@
 //! scanner's state as it was.
 #![no_main]
 
-use kiosk_core::scanner::{latest_events, HistoryScanner};
+use acses_api::history::{latest_events, HistoryScanner};
 use libfuzzer_sys::fuzz_target;
 
 const SEEN: &[u8] = br#"{"history":[{"webhook_event_id":"1","sent_content":"{\"tablekey\":\"1\",\"eventName\":\"checkout\",\"booking\":{\"code\":\"1\"}}"},{"webhook_event_id":"2","sent_content":"x"}]}"#;

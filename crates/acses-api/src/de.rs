@@ -60,6 +60,17 @@ impl Visitor<'_> for StringLike {
     }
 }
 
+/// serde_json's name for the kind of an error ("syntax", "data", "eof" or "io"): what logs and
+/// error values say instead of serde's message, which can quote the input (and inputs hold PINs).
+pub(crate) fn category_name(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "io",
+        serde_json::error::Category::Syntax => "syntax",
+        serde_json::error::Category::Data => "data",
+        serde_json::error::Category::Eof => "eof",
+    }
+}
+
 /// `deserialize_with` for plain `String` fields: string, number, bool or null.
 pub(crate) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     d.deserialize_any(StringLike)

@@ -7,13 +7,17 @@
 //! - [`Client`]: one method per endpoint, with [`RetryPolicy`] applied per
 //!   kind of call (reads, PIN-issuing calls, state changes).
 //! - [`Error`]: one error type keeping the HTTP status and body.
+//! - [`history`]: which entries of a history body are new (the incremental
+//!   scanner) and the door event view built from them.
 //!
 //! Secrets: the API token never appears in Debug or error output, and a
 //! [`Pin`] prints as `Pin(****)`.
 
 mod client;
+mod content;
 mod de;
 pub mod error;
+pub mod history;
 pub mod ids;
 pub mod models;
 mod retry;
@@ -21,6 +25,7 @@ pub mod timestamp;
 pub mod wire;
 
 pub use client::{Client, ClientConfig, DEFAULT_MAX_BODY_BYTES};
+pub use content::EventParseError;
 pub use error::{Error, HttpFailure};
 pub use ids::*;
 pub use models::*;

@@ -340,22 +340,6 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-/// Why a history entry's `sent_content` is not a webhook event.
-///
-/// Deliberately carries no text of the content: it contains the booking code,
-/// which is a PIN, and errors end up in logs.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("history entry {webhook_event_id:?}: sent content is not a webhook event ({category} error at line {line}, column {column}, {len} bytes)")]
-pub struct EventParseError {
-    pub webhook_event_id: WebhookEventId,
-    /// serde_json's error category: "syntax", "data", "eof" or "io".
-    pub category: &'static str,
-    pub line: usize,
-    pub column: usize,
-    /// Length of the content in bytes.
-    pub len: usize,
-}
-
 /// One webhook call ACSES made (or tried), as logged by the service.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -395,47 +379,6 @@ pub struct WebhookHistory {
         with = "crate::timestamp::lenient"
     )]
     pub sent_date: Option<Timestamp>,
-}
-
-impl WebhookHistory {
-    /// Parses `sent_content` as a [`WebhookEvent`]. Content that does not
-    /// parse is an error value (the caller reports and skips it), never a panic.
-    /// Content that was JSON-encoded twice (a JSON string holding the event) is
-    /// unwrapped once.
-    pub fn event(&self) -> Result<WebhookEvent, EventParseError> {
-        let first = match parse_event(&self.sent_content) {
-            Ok(ev) => return Ok(ev),
-            Err(e) => e,
-        };
-        if let Ok(inner) = serde_json::from_str::<String>(&self.sent_content) {
-            if let Ok(ev) = parse_event(&inner) {
-                return Ok(ev);
-            }
-        }
-        Err(EventParseError {
-            webhook_event_id: self.webhook_event_id.clone(),
-            category: match first.classify() {
-                serde_json::error::Category::Io => "io",
-                serde_json::error::Category::Syntax => "syntax",
-                serde_json::error::Category::Data => "data",
-                serde_json::error::Category::Eof => "eof",
-            },
-            line: first.line(),
-            column: first.column(),
-            len: self.sent_content.len(),
-        })
-    }
-}
-
-/// A webhook event must be a JSON object: serde's derive would also accept a
-/// JSON array as a positional struct, which no real content is.
-fn parse_event(text: &str) -> Result<WebhookEvent, serde_json::Error> {
-    if text.trim_start().starts_with('[') {
-        // Error path only: let serde_json produce the "expected a map" error.
-        return serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
-            .and_then(|_| serde_json::from_str::<WebhookEvent>(text));
-    }
-    serde_json::from_str(text)
 }
 
 impl fmt::Debug for WebhookHistory {

@@ -4,7 +4,8 @@
 use std::net::SocketAddr;
 
 use acses_api::{AppointmentId, AppointmentNoteId, DealerLocationId, LockerSystemId, ObjectStatus};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
 
 /// Base URL used when neither `--base-url` nor `ACSES_BASE_URL` is given: where
 /// `acses emulator` listens by default.
@@ -214,26 +215,21 @@ pub struct SimulateArgs {
     pub code: String,
 
     /// dropoff when putting keys in, checkout when taking them out
-    #[arg(long, value_enum)]
-    pub action: DoorAction,
+    #[arg(long, value_parser = door_action())]
+    pub action: ObjectStatus,
 }
 
-/// The two things a person can do at an open door.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DoorAction {
-    /// Put keys into the cell
-    Dropoff,
-    /// Take keys out of the cell
-    Checkout,
-}
-
-impl DoorAction {
-    pub fn status(self) -> ObjectStatus {
-        match self {
-            DoorAction::Dropoff => ObjectStatus::Dropoff,
-            DoorAction::Checkout => ObjectStatus::Checkout,
-        }
-    }
+/// The two things a person can do at an open door, parsed straight into the API's own action
+/// type (the other statuses are the service's to report, not a door to simulate).
+fn door_action() -> impl TypedValueParser<Value = ObjectStatus> {
+    PossibleValuesParser::new([
+        PossibleValue::new("dropoff").help("Put keys into the cell"),
+        PossibleValue::new("checkout").help("Take keys out of the cell"),
+    ])
+    .map(|text| {
+        let Ok(status) = text.parse::<ObjectStatus>();
+        status
+    })
 }
 
 fn parse_base_url(text: &str) -> Result<String, String> {

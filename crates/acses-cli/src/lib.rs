@@ -10,21 +10,20 @@ pub mod cli;
 pub mod error;
 pub mod output;
 
-use std::collections::HashSet;
 use std::future::Future;
-use std::hash::{Hash, Hasher};
 use std::io::{self, Write};
 use std::time::Duration;
 
-use acses_api::{Client, ClientConfig, RetryPolicy, WebhookHistory};
+use acses_api::history::{HistoryScanner, ScanError, ScanResult};
+use acses_api::{Client, ClientConfig, RetryPolicy};
 use secrecy::SecretString;
 use tokio::time::MissedTickBehavior;
 
-pub use cli::{Cli, Command, DoorAction, GlobalArgs};
+pub use cli::{Cli, Command, GlobalArgs};
 pub use error::{CliError, EXIT_FAILURE, EXIT_USAGE};
 
 use cli::{AppointmentArgs, DropBackArgs, EmulatorArgs, HistoryArgs, SimulateArgs};
-use output::{DoorEvent, PinPurpose};
+use output::{EventLine, PinPurpose};
 
 /// Runs the command, writing results to `out` and warnings to stderr; long-running
 /// commands (`emulator`, `history --follow`) stop on Ctrl-C (or SIGTERM).
@@ -214,7 +213,7 @@ async fn simulate(
     args: &SimulateArgs,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let action = args.action.status();
+    let action = &args.action;
     client(g)?
         .simulate(g.location, &args.locker, &args.code, action.clone())
         .await
@@ -222,23 +221,17 @@ async fn simulate(
     emit(
         g,
         out,
-        || output::simulate_json(g.location, &args.locker, &action),
-        || output::simulate_text(&args.locker, &action),
+        || output::simulate_json(g.location, &args.locker, action),
+        || output::simulate_text(&args.locker, action),
     )
 }
 
-async fn fetch_history(
-    client: &Client,
-    g: &GlobalArgs,
-) -> Result<Vec<WebhookHistory>, acses_api::Error> {
-    client.events_history(g.location).await
-}
-
 async fn history(g: &GlobalArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let entries = fetch_history(&client(g)?, g)
+    let entries = client(g)?
+        .events_history(g.location)
         .await
         .map_err(|e| CliError::api(&g.base_url, e))?;
-    let events: Vec<DoorEvent> = entries.iter().map(DoorEvent::from_history).collect();
+    let events: Vec<EventLine> = entries.iter().map(EventLine::from_history).collect();
     emit(
         g,
         out,
@@ -247,25 +240,39 @@ async fn history(g: &GlobalArgs, out: &mut impl Write) -> Result<(), CliError> {
     )
 }
 
-/// What `--follow` remembers of an entry it has shown: its webhook event id, or,
-/// for an entry without one, a hash of its content (so the set stays small).
-#[derive(Debug, PartialEq, Eq, Hash)]
-enum SeenKey {
-    Id(String),
-    Content(u64),
+/// One poll for `--follow`: the history body through the scanner, which decides what is new
+/// (the same scanner as the kiosk's door watcher). A body that is not a history is a decode
+/// error, as for `history`: not transient, so it ends the follow.
+async fn scan_history(
+    client: &Client,
+    g: &GlobalArgs,
+    scanner: &mut HistoryScanner,
+) -> Result<ScanResult, acses_api::Error> {
+    let body = client.events_history_raw(g.location).await?;
+    scanner
+        .scan(&body)
+        .map_err(|e: ScanError| acses_api::Error::Decode {
+            endpoint: format!("POST {}", acses_api::wire::paths::EVENTS_HISTORY),
+            status: 200,
+            message: e.to_string(),
+            snippet: String::new(),
+        })
 }
 
-impl SeenKey {
-    fn of(entry: &WebhookHistory) -> SeenKey {
-        let id = entry.webhook_event_id.as_str().trim();
-        if !id.is_empty() {
-            return SeenKey::Id(id.to_owned());
-        }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        entry.sent_content.hash(&mut h);
-        entry.sent_date.map(|d| d.to_rfc3339()).hash(&mut h);
-        SeenKey::Content(h.finish())
-    }
+/// The new entries of a scan as lines, in history order (readable or not).
+fn new_lines(scan: ScanResult) -> Vec<EventLine> {
+    let mut lines: Vec<(usize, EventLine)> = scan
+        .new_events
+        .into_iter()
+        .map(|n| (n.position, EventLine::door(&n.id, &n.event, n.sent_date)))
+        .chain(
+            scan.bad_entries
+                .into_iter()
+                .map(|b| (b.position, EventLine::unreadable(b.id, b.sent_date))),
+        )
+        .collect();
+    lines.sort_by_key(|(position, _)| *position);
+    lines.into_iter().map(|(_, line)| line).collect()
 }
 
 /// `history --follow`: a first poll sets the baseline (errors there are fatal, so
@@ -281,12 +288,12 @@ async fn follow(
     let client = client(g)?;
     tokio::pin!(shutdown);
 
-    let baseline = tokio::select! {
+    // The first scan of a fresh scanner is the baseline: every entry in it counts as seen.
+    let mut scanner = HistoryScanner::new();
+    tokio::select! {
         () = &mut shutdown => return Ok(()),
-        r = fetch_history(&client, g) => r.map_err(|e| CliError::api(&g.base_url, e))?,
+        r = scan_history(&client, g, &mut scanner) => r.map_err(|e| CliError::api(&g.base_url, e))?,
     };
-    let mut seen: HashSet<SeenKey> = baseline.iter().map(SeenKey::of).collect();
-    drop(baseline);
     // Best effort: stderr going away must not stop the follow.
     let _ = writeln!(
         err,
@@ -307,17 +314,15 @@ async fn follow(
         }
         let result = tokio::select! {
             () = &mut shutdown => return Ok(()),
-            r = fetch_history(&client, g) => r,
+            r = scan_history(&client, g, &mut scanner) => r,
         };
         match result {
-            Ok(entries) => {
+            Ok(scan) => {
                 if failing.take().is_some() {
                     let _ = writeln!(err, "note: the API answers again; following.");
                 }
-                for entry in &entries {
-                    if seen.insert(SeenKey::of(entry)) {
-                        write_follow_line(g, out, &DoorEvent::from_history(entry))?;
-                    }
+                for line in new_lines(scan) {
+                    write_follow_line(g, out, &line)?;
                 }
             }
             Err(e) if e.is_transient() => {
@@ -335,7 +340,7 @@ async fn follow(
 fn write_follow_line(
     g: &GlobalArgs,
     out: &mut impl Write,
-    event: &DoorEvent,
+    event: &EventLine,
 ) -> Result<(), CliError> {
     if g.json {
         serde_json::to_writer(&mut *out, event).map_err(io::Error::from)?;

@@ -6,9 +6,10 @@
 
 use std::fmt::Write as _;
 
+use acses_api::history::DoorEvent;
 use acses_api::{
     Appointment, AppointmentId, DealerLocationId, LockerSystem, LockerSystemId, ObjectStatus, Pin,
-    Timestamp, WebhookHistory,
+    Timestamp, WebhookEvent, WebhookHistory,
 };
 use serde::Serialize;
 use time::macros::format_description;
@@ -285,9 +286,10 @@ pub fn action_words(action: &ObjectStatus) -> String {
     }
 }
 
-/// One history entry, flattened for display and for `--json`.
+/// One history entry as `history` and `history --follow` show it: a line in words, or an
+/// object with `--json`. The door event itself is read by [`DoorEvent`] (acses-api's view).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DoorEvent {
+pub struct EventLine {
     /// The webhook event id (what `--follow` deduplicates on).
     pub id: String,
     /// When the door event happened (the event's date, else when it was sent).
@@ -304,40 +306,42 @@ pub struct DoorEvent {
     pub booking_state: Option<String>,
 }
 
-impl DoorEvent {
-    pub fn from_history(entry: &WebhookHistory) -> DoorEvent {
-        let mut id = entry.webhook_event_id.as_str().to_owned();
+impl EventLine {
+    pub fn from_history(entry: &WebhookHistory) -> EventLine {
+        let id = entry.webhook_event_id.as_str();
         match entry.event() {
-            Ok(ev) => {
-                if id.is_empty() {
-                    id = ev.event_id.as_str().to_owned();
-                }
-                let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
-                let cell = non_empty(ev.cell_number.as_str())
-                    .or_else(|| non_empty(ev.booking.locker_cell_number.as_str()));
-                let locker = non_empty(ev.locker_system_id.as_str())
-                    .or_else(|| non_empty(ev.booking.locker_system_id.as_str()));
-                DoorEvent {
-                    id,
-                    time: ev.event_date.or(entry.sent_date),
-                    readable: true,
-                    locker_system_id: locker,
-                    cell,
-                    action: Some(ev.event_name.as_str().to_owned()),
-                    code: non_empty(&ev.booking.code),
-                    booking_state: non_empty(ev.booking.state.as_str()),
-                }
-            }
-            Err(_) => DoorEvent {
-                id,
-                time: entry.sent_date,
-                readable: false,
-                locker_system_id: None,
-                cell: None,
-                action: None,
-                code: None,
-                booking_state: None,
-            },
+            Ok(event) => EventLine::door(id, &event, entry.sent_date),
+            Err(_) => EventLine::unreadable(id.to_owned(), entry.sent_date),
+        }
+    }
+
+    /// A readable entry: `entry_id` is the history entry's id (empty when it has none).
+    pub fn door(entry_id: &str, event: &WebhookEvent, sent_date: Option<Timestamp>) -> EventLine {
+        let view = DoorEvent::new(entry_id, event);
+        let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
+        EventLine {
+            id: view.event_id,
+            time: view.at.or(sent_date),
+            readable: true,
+            locker_system_id: non_empty(view.locker_id.as_str()),
+            cell: non_empty(view.cell.as_str()),
+            action: Some(view.action.as_str().to_owned()),
+            code: non_empty(&event.booking.code),
+            booking_state: non_empty(event.booking.state.as_str()),
+        }
+    }
+
+    /// An entry whose sent content is not a webhook event.
+    pub fn unreadable(id: String, sent_date: Option<Timestamp>) -> EventLine {
+        EventLine {
+            id,
+            time: sent_date,
+            readable: false,
+            locker_system_id: None,
+            cell: None,
+            action: None,
+            code: None,
+            booking_state: None,
         }
     }
 
@@ -379,7 +383,7 @@ impl DoorEvent {
     }
 }
 
-pub fn history_text(location: DealerLocationId, events: &[DoorEvent]) -> String {
+pub fn history_text(location: DealerLocationId, events: &[EventLine]) -> String {
     if events.is_empty() {
         return format!("No door events at location {location}.\n");
     }
@@ -395,10 +399,10 @@ pub fn history_text(location: DealerLocationId, events: &[DoorEvent]) -> String 
 #[derive(Debug, Serialize)]
 pub struct HistoryDoc<'a> {
     pub dealer_location_id: DealerLocationId,
-    pub events: &'a [DoorEvent],
+    pub events: &'a [EventLine],
 }
 
-pub fn history_json(location: DealerLocationId, events: &[DoorEvent]) -> HistoryDoc<'_> {
+pub fn history_json(location: DealerLocationId, events: &[EventLine]) -> HistoryDoc<'_> {
     HistoryDoc {
         dealer_location_id: location,
         events,
@@ -469,8 +473,8 @@ mod tests {
     }
 
     #[test]
-    fn door_event_from_a_readable_entry() {
-        let ev = DoorEvent::from_history(&entry("70000001", EVENT));
+    fn event_line_from_a_readable_entry() {
+        let ev = EventLine::from_history(&entry("70000001", EVENT));
         assert!(ev.readable);
         assert_eq!(ev.id, "70000001");
         assert_eq!(ev.locker_system_id.as_deref(), Some("151"));
@@ -486,10 +490,10 @@ mod tests {
     }
 
     #[test]
-    fn door_event_falls_back_to_booking_fields_and_event_id() {
+    fn event_line_falls_back_to_booking_fields_and_event_id() {
         let content = r#"{"eventName":"dropoff","tablekey":"e9",
             "booking":{"lockercell":"3","siteTablekey":"152"}}"#;
-        let ev = DoorEvent::from_history(&entry("", content));
+        let ev = EventLine::from_history(&entry("", content));
         assert_eq!(ev.id, "e9");
         assert_eq!(ev.cell.as_deref(), Some("3"));
         assert_eq!(ev.locker_system_id.as_deref(), Some("152"));
@@ -509,7 +513,7 @@ mod tests {
     #[test]
     fn unreadable_entries_are_a_line_not_an_error() {
         for content in ["", "null", "[1,2]", "{\"eventName\":", "<html>"] {
-            let ev = DoorEvent::from_history(&entry("77", content));
+            let ev = EventLine::from_history(&entry("77", content));
             assert!(!ev.readable, "{content}");
             assert_eq!(ev.code, None);
             assert_eq!(
@@ -520,7 +524,7 @@ mod tests {
         let mut no_date = entry("x\u{1b}", "garbage");
         no_date.sent_date = None;
         assert_eq!(
-            DoorEvent::from_history(&no_date).text_line(),
+            EventLine::from_history(&no_date).text_line(),
             "(no date)                unreadable entry x?"
         );
     }

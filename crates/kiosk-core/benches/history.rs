@@ -9,8 +9,8 @@
 //!
 //! `cargo bench -p kiosk-core --bench history`; the ratios are in docs/PERFORMANCE.md.
 
+use acses_api::history::HistoryScanner;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use kiosk_core::scanner::HistoryScanner;
 
 mod support;
 

@@ -17,8 +17,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use acses_api::history::HistoryScanner;
 use bench_support::{machine, median, ChildServer};
-use kiosk_core::scanner::HistoryScanner;
 
 mod support;
 

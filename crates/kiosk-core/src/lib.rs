@@ -26,7 +26,6 @@ pub mod pin;
 pub mod qr;
 pub mod render;
 pub mod runtime;
-pub mod scanner;
 pub mod service;
 pub mod settings;
 pub mod sink;

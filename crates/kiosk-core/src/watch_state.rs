@@ -14,9 +14,8 @@ use std::hash::Hasher;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use acses_api::history::{ScannerState, SEEN_CAPACITY};
 use siphasher::sip::SipHasher13;
-
-use crate::scanner::{ScannerState, SEEN_CAPACITY};
 
 const MAGIC: &[u8; 8] = b"ACSESWS1";
 const MAX_IDENTITY: usize = 4096;

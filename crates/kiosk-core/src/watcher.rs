@@ -22,6 +22,7 @@ use std::pin::Pin as StdPin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use acses_api::history::{latest_events, HistoryScanner, NewEvent};
 use acses_api::{DealerLocationId, Pin, WebhookEvent};
 use bytes::Bytes;
 use time::OffsetDateTime;
@@ -32,7 +33,6 @@ use tokio::time::{Instant, Interval, MissedTickBehavior};
 use crate::backoff::Backoff;
 use crate::error::KioskError;
 use crate::pin::{PinAction, PinTicket};
-use crate::scanner::{latest_events, HistoryScanner};
 use crate::sink::{
     Connection, ConnectionState, DoorAction, DoorEvent, EventSink, PinExpired, PinOpened,
 };
@@ -501,7 +501,7 @@ impl Task {
     /// Puts the last events of the history into the recent list without announcing them, so the
     /// activity list shows what happened before this start. Events about to be announced as new
     /// are left for the announcement.
-    fn fill_recent(&self, body: &[u8], new: &[crate::scanner::NewEvent]) {
+    fn fill_recent(&self, body: &[u8], new: &[NewEvent]) {
         let capacity = self.config.recent_capacity.max(1);
         let Ok(latest) = latest_events(body, capacity) else {
             return;

@@ -9,8 +9,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::advance;
 
 use super::*;
-use crate::scanner::tests::{content, entry};
 use crate::sink::{ChannelSink, SinkEvent};
+use acses_api::history::testing::{content, entry};
 
 #[derive(Default)]
 struct Fake {

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use acses_api::history::{HistoryScanner, ScannerState};
 use clap::Parser;
-use kiosk_core::scanner::{HistoryScanner, ScannerState};
 use kiosk_core::watch_state::{decode, encode};
 use kiosk_core::LaunchOptions;
 use proptest::prelude::*;
@@ -173,7 +173,7 @@ proptest! {
         if running.scan(&bytes).is_err() {
             prop_assert_eq!(running.state(), before);
         }
-        let _ = kiosk_core::scanner::latest_events(&bytes, 5);
+        let _ = acses_api::history::latest_events(&bytes, 5);
     }
 
     /// The saved watcher state: any bytes decode to a state or an error, never a panic; every
