@@ -74,7 +74,13 @@ fn crash_mid_write_leaves_a_whole_file() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Let it get going, then pull the plug at a moment that varies from round to round.
+        // Until the first save lands, wait for it (on a loaded machine a 4 MB write and its
+        // fsync can take longer than the kill delay, and a test whose writer never finishes a
+        // save proves nothing); then pull the plug at a moment that varies from round to round.
+        let started = std::time::Instant::now();
+        while !path.exists() && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         std::thread::sleep(Duration::from_millis(120 + (round * 37) % 100));
         child.kill().unwrap(); // SIGKILL: no destructor, no flush, like a power cut for the process
         let _ = child.wait();
