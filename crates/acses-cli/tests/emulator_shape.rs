@@ -132,7 +132,7 @@ async fn an_emulator_started_with_shape_flags_serves_that_shape() {
     let url = doc["listening"].as_str().unwrap().to_owned();
     let token = doc["token"].as_str().unwrap().to_owned();
     let client =
-        Client::new(ClientConfig::new(&url, token).with_retry(RetryPolicy::none())).unwrap();
+        Client::new(ClientConfig::new(url, token).with_retry(RetryPolicy::none())).unwrap();
 
     let raw = client
         .events_history_raw(DealerLocationId(82))

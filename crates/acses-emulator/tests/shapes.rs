@@ -36,7 +36,7 @@ async fn start(config: EmulatorConfig) -> (RunningEmulator, Client) {
         .await
         .expect("bind a loopback port");
     let client = Client::new(
-        ClientConfig::new(&emulator.base_url(), emulator.token().to_owned())
+        ClientConfig::new(emulator.base_url(), emulator.token().to_owned())
             .with_retry(RetryPolicy::none()),
     )
     .expect("client config");
@@ -360,7 +360,7 @@ async fn duplicated_entries_are_served_twice_in_a_row() {
         .enumerate()
         .flat_map(|(i, id)| {
             let times = if (i + 1) % 2 == 0 { 2 } else { 1 };
-            std::iter::repeat(id.clone()).take(times)
+            vec![id.clone(); times]
         })
         .collect();
     assert_eq!(ids(&decoded), expected);
