@@ -2,6 +2,7 @@
 //! rule (ranges, required flags, env fallbacks) is testable with `Cli::try_parse_from`.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 
 use acses_api::{AppointmentId, AppointmentNoteId, DealerLocationId, LockerSystemId, ObjectStatus};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -88,7 +89,7 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Serve the API emulator with demo data until Ctrl-C
     #[command(
-        after_help = "Examples:\n  acses emulator --addr 127.0.0.1:8787 --history 20\n  acses emulator --fault history=503/5,503/5,ok --fault pickup=delay:15000"
+        after_help = "Examples:\n  acses emulator --addr 127.0.0.1:8787 --history 20\n  acses emulator --fault history=503/5,503/5,ok --fault pickup=delay:15000\n  acses emulator --history-order newest-first --ids numeric --keys pascal --recycle-codes --clock-offset -90s"
     )]
     Emulator(EmulatorArgs),
 
@@ -163,6 +164,65 @@ pub struct EmulatorArgs {
     /// truncate, malformed, huge:300m, garbage. Example: --fault history=503,503,ok
     #[arg(long = "fault", value_name = "ENDPOINT=STEPS")]
     pub faults: Vec<acses_emulator::FaultSpec>,
+
+    /// Order of the history answer: oldest-first (default) or newest-first
+    #[arg(long, value_name = "ORDER", help_heading = SHAPE)]
+    pub history_order: Option<acses_emulator::HistoryOrder>,
+
+    /// Serve only the newest N history entries
+    #[arg(long, value_name = "N", help_heading = SHAPE)]
+    pub history_window: Option<NonZeroUsize>,
+
+    /// Ids in the history as: string (default) or numeric
+    #[arg(long, value_name = "FORM", help_heading = SHAPE)]
+    pub ids: Option<acses_emulator::IdFormat>,
+
+    /// Keys of history entries: snake (default), camel, pascal or document (the Go names)
+    #[arg(long, value_name = "CASE", help_heading = SHAPE)]
+    pub keys: Option<acses_emulator::KeyCase>,
+
+    /// Keys of the event inside each entry: the handler body's (default), or the model's in
+    /// snake, camel, pascal or document case
+    #[arg(long, value_name = "CASE", help_heading = SHAPE)]
+    pub event_keys: Option<acses_emulator::KeyCase>,
+
+    /// Booking codes in the history as JSON numbers (leading zeros lost)
+    #[arg(long, help_heading = SHAPE)]
+    pub codes_as_numbers: bool,
+
+    /// Serve every N-th history entry twice (N = 1 when not given)
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1", help_heading = SHAPE)]
+    pub duplicate_events: Option<NonZeroUsize>,
+
+    /// Give new PINs the code of an older, finished booking in the history
+    #[arg(long, help_heading = SHAPE)]
+    pub recycle_codes: bool,
+
+    /// Run the emulator's clock (event dates, the Date header) off the real one: -90s, +5m, 1h
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true,
+          value_parser = acses_emulator::parse_offset, help_heading = SHAPE)]
+    pub clock_offset: Option<time::Duration>,
+}
+
+/// Help heading of the flags that pick a shape of the service the document allows.
+const SHAPE: &str = "Service shape";
+
+impl EmulatorArgs {
+    /// `base` with the history shape, recycled codes and clock offset these flags ask for.
+    pub fn shaped(&self, base: acses_emulator::EmulatorConfig) -> acses_emulator::EmulatorConfig {
+        let mut config = base;
+        let shape = &mut config.history_shape;
+        shape.order = self.history_order.unwrap_or(shape.order);
+        shape.window = self.history_window.or(shape.window);
+        shape.ids = self.ids.unwrap_or(shape.ids);
+        shape.keys = self.keys.unwrap_or(shape.keys);
+        shape.event_keys = self.event_keys.or(shape.event_keys);
+        shape.codes_as_numbers |= self.codes_as_numbers;
+        shape.duplicate_every = self.duplicate_events.or(shape.duplicate_every);
+        config.recycle_codes |= self.recycle_codes;
+        config.clock_offset = self.clock_offset.unwrap_or(config.clock_offset);
+        config
+    }
 }
 
 #[derive(Debug, Clone, Args)]

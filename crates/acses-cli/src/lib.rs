@@ -364,7 +364,7 @@ async fn emulator(
     let config = EmulatorConfig {
         token: g.token.clone(),
         booking_ttl: Duration::from_secs(args.booking_ttl),
-        ..EmulatorConfig::default()
+        ..args.shaped(EmulatorConfig::default())
     };
     let running = acses_emulator::spawn(config, World::demo(), args.addr)
         .await

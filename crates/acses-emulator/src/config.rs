@@ -6,6 +6,8 @@ use std::time::Duration;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
+use crate::shape::HistoryShape;
+
 /// Shortest and longest PIN the emulator will generate. Below 4 digits the PIN space is too small
 /// to keep live PINs unique; above 12 nobody types it on a keypad.
 pub const PIN_LENGTH_RANGE: std::ops::RangeInclusive<usize> = 4..=12;
@@ -29,6 +31,16 @@ pub struct EmulatorConfig {
     /// Also log a `registered` webhook event when a booking is issued. Off by default: the document
     /// lists `registered` as an event name but does not say when ACSES sends it.
     pub log_registered_events: bool,
+    /// The form `/v1/events/history` answers in (order, window, ids, keys, codes, duplicates);
+    /// the default is the emulator's own form.
+    pub history_shape: HistoryShape,
+    /// A new PIN reuses the code of an older, finished booking whose door event is in the
+    /// location's history (when one is not live), as the real service may: codes are unique among
+    /// live bookings only.
+    pub recycle_codes: bool,
+    /// The emulator's clock runs this far from the real one (or the injected clock): event dates,
+    /// expiry and the HTTP `Date` header all follow it. Negative: the service is behind.
+    pub clock_offset: time::Duration,
 }
 
 impl EmulatorConfig {
@@ -65,6 +77,9 @@ impl Default for EmulatorConfig {
             allow_simulate: true,
             sweep_interval: Duration::from_secs(1),
             log_registered_events: false,
+            history_shape: HistoryShape::default(),
+            recycle_codes: false,
+            clock_offset: time::Duration::ZERO,
         }
     }
 }
@@ -79,6 +94,9 @@ impl fmt::Debug for EmulatorConfig {
             .field("allow_simulate", &self.allow_simulate)
             .field("sweep_interval", &self.sweep_interval)
             .field("log_registered_events", &self.log_registered_events)
+            .field("history_shape", &self.history_shape)
+            .field("recycle_codes", &self.recycle_codes)
+            .field("clock_offset", &self.clock_offset)
             .finish()
     }
 }

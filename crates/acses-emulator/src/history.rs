@@ -9,7 +9,8 @@
 //! [`History`] reads like the `Vec<HistoryEntry>` it wraps (it derefs to one). Appending with
 //! [`History::push`] or [`History::prepend`] keeps what was serialized; any other change through
 //! `&mut` (`DerefMut`) may touch any entry, so it drops the cache and the next call serializes
-//! everything again.
+//! everything again. The cache holds entries in one form (crate::shape); asking for another form
+//! serializes everything again in it (a running emulator serves one shape, so that is once).
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -19,6 +20,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::model::LocationId;
+use crate::shape::{entry_json, EntryForm, HistoryShape};
 
 /// One webhook delivery as `/v1/events/history` reports it.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -58,6 +60,8 @@ pub struct History {
     /// `json[i]` is `entries[i]` as JSON, for a prefix of the entries (the rest is serialized on
     /// the next history call).
     json: Vec<Bytes>,
+    /// The form the cached JSON is written in.
+    form: EntryForm,
 }
 
 impl History {
@@ -73,7 +77,8 @@ impl History {
     /// Inserts entries before all others (seeding older history), serializing them now so the
     /// cache stays a prefix.
     pub fn prepend(&mut self, older: Vec<HistoryEntry>) {
-        let json: Result<Vec<Bytes>, _> = older.iter().map(entry_json).collect();
+        let form = self.form;
+        let json: Result<Vec<Bytes>, _> = older.iter().map(|e| entry_json(e, form)).collect();
         match json {
             Ok(json) => {
                 self.json.splice(0..0, json);
@@ -88,25 +93,36 @@ impl History {
         self.entries
     }
 
-    /// The JSON of every entry shown at `location`, oldest first: cheap handles to bytes
-    /// serialized once. Serializes the entries added since the last call.
+    /// The JSON of every entry shown at `location`, in the default shape (oldest first): cheap
+    /// handles to bytes serialized once. Serializes the entries added since the last call.
     pub fn json_at(&mut self, location: LocationId) -> Result<Vec<Bytes>, serde_json::Error> {
-        for entry in &self.entries[self.json.len()..] {
-            self.json.push(entry_json(entry)?);
+        self.shaped_json_at(location, &HistoryShape::default())
+    }
+
+    /// [`Self::json_at`] in any shape: the entries listed as `shape` lists them, each written in
+    /// its form.
+    pub fn shaped_json_at(
+        &mut self,
+        location: LocationId,
+        shape: &HistoryShape,
+    ) -> Result<Vec<Bytes>, serde_json::Error> {
+        let form = shape.entry_form();
+        if form != self.form {
+            self.json.clear();
+            self.form = form;
         }
-        Ok(self
+        for entry in &self.entries[self.json.len()..] {
+            self.json.push(entry_json(entry, form)?);
+        }
+        let parts = self
             .entries
             .iter()
             .zip(&self.json)
             .filter(|(e, _)| e.location_id == Some(location))
             .map(|(_, json)| json.clone())
-            .collect())
+            .collect();
+        Ok(shape.arrange(parts))
     }
-}
-
-/// One entry as the history answer writes it (exactly `serde_json`'s compact form).
-fn entry_json(entry: &HistoryEntry) -> Result<Bytes, serde_json::Error> {
-    serde_json::to_vec(entry).map(Bytes::from)
 }
 
 impl Deref for History {
@@ -130,6 +146,7 @@ impl From<Vec<HistoryEntry>> for History {
         Self {
             entries,
             json: Vec::new(),
+            form: EntryForm::default(),
         }
     }
 }
@@ -153,15 +170,15 @@ impl fmt::Debug for History {
 /// answer never sits in memory whole).
 pub(crate) fn history_body(
     parts: Vec<Bytes>,
+    head: &'static [u8],
 ) -> (
     u64,
     impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
 ) {
-    const HEAD: &[u8] = b"{\"history\":[";
     const TAIL: &[u8] = b"]}";
     const CHUNK: usize = 64 * 1024;
     let commas = parts.len().saturating_sub(1);
-    let len = HEAD.len() + commas + TAIL.len() + parts.iter().map(Bytes::len).sum::<usize>();
+    let len = head.len() + commas + TAIL.len() + parts.iter().map(Bytes::len).sum::<usize>();
     let mut parts = parts.into_iter().enumerate().peekable();
     let mut head_sent = false;
     let mut done = false;
@@ -172,7 +189,7 @@ pub(crate) fn history_body(
         let mut buf = Vec::with_capacity(CHUNK + 1024);
         if !head_sent {
             head_sent = true;
-            buf.extend_from_slice(HEAD);
+            buf.extend_from_slice(head);
         }
         while buf.len() < CHUNK {
             match parts.next() {
@@ -226,7 +243,7 @@ mod tests {
     }
 
     async fn streamed(history: &mut History, location: u64) -> Vec<u8> {
-        let (len, stream) = history_body(history.json_at(location).unwrap());
+        let (len, stream) = history_body(history.json_at(location).unwrap(), b"{\"history\":[");
         let chunks: Vec<Bytes> = stream.map(|c| c.unwrap()).collect().await;
         let body = chunks.concat();
         assert_eq!(body.len() as u64, len, "declared length");

@@ -32,11 +32,12 @@ mod lenient;
 mod model;
 mod routes;
 mod server;
+mod shape;
 mod state;
 pub mod wire;
 mod world;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{http_date, parse_offset, Clock, ManualClock, SystemClock};
 pub use config::{generate_token, EmulatorConfig, PIN_LENGTH_RANGE};
 pub use demo::ids as demo_ids;
 pub use error::ApiError;
@@ -48,6 +49,7 @@ pub use model::{
 };
 pub use routes::app;
 pub use server::{spawn, spawn_with_state, RunningEmulator};
+pub use shape::{HistoryOrder, HistoryShape, IdFormat, KeyCase, UnknownChoice};
 pub use state::{EmulatorState, Fault};
 pub use wire::API_PREFIX;
 pub use world::{EventOutcome, World};

@@ -7,7 +7,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
-use axum::middleware;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -62,6 +62,8 @@ pub fn app(state: EmulatorState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         // Outside the compression: the bodies it makes (huge, malformed) go out as they are.
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
+        // The service's clock on every answer, faults included (see `dated`).
+        .layer(middleware::from_fn_with_state(state.clone(), dated))
         .layer(
             // Method, path (never the query: simulate carries a PIN in it) and status.
             TraceLayer::new_for_http()
@@ -75,6 +77,17 @@ pub fn app(state: EmulatorState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// Writes the `Date` header from the emulator's clock: hyper would write the machine's, but a
+/// client judges event dates against the service's clock, so with a clock offset (or a test's
+/// manual clock) the header must agree with the event dates. hyper keeps a `Date` already set.
+async fn dated(State(state): State<EmulatorState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if let Ok(date) = HeaderValue::from_str(&crate::clock::http_date(state.now())) {
+        response.headers_mut().insert(header::DATE, date);
+    }
+    response
 }
 
 /// Proof that the request passed the `/v1` bearer token check.
@@ -157,9 +170,14 @@ async fn history(
     // Under the lock only handles to each entry's JSON (serialized once, see crate::history) are
     // taken; the body is written after the lock is released, so a 100k history no longer holds
     // up every other request while it is serialized.
-    let parts = state.with_world(|world| world.history.json_at(request.dealer_location_id));
+    let shape = &state.config().history_shape;
+    let parts = state.with_world(|world| {
+        world
+            .history
+            .shaped_json_at(request.dealer_location_id, shape)
+    });
     let parts = parts.map_err(|e| ApiError::internal(format!("history not serializable: {e}")))?;
-    let (len, chunks) = crate::history::history_body(parts);
+    let (len, chunks) = crate::history::history_body(parts, shape.head());
     let mut response = (
         [(header::CONTENT_TYPE, "application/json")],
         Body::from_stream(chunks),

@@ -84,8 +84,11 @@ impl EmulatorState {
         &self.shared.config
     }
 
+    /// The emulator's clock: the injected one moved by the configured `clock_offset`.
     pub fn now(&self) -> OffsetDateTime {
-        self.shared.clock.now()
+        let now = self.shared.clock.now();
+        now.checked_add(self.shared.config.clock_offset)
+            .unwrap_or(now)
     }
 
     fn lock_world(&self) -> MutexGuard<'_, World> {

@@ -117,7 +117,14 @@ impl World {
         now: OffsetDateTime,
         config: &EmulatorConfig,
     ) -> Result<Pin, WorldError> {
-        let code = self.fresh_pin(config.effective_pin_length())?;
+        let recycled = config
+            .recycle_codes
+            .then(|| self.recycled_code(&locker_system_id))
+            .flatten();
+        let code = match recycled {
+            Some(code) => code,
+            None => self.fresh_pin(config.effective_pin_length())?,
+        };
         let ttl = time::Duration::try_from(config.booking_ttl).unwrap_or(time::Duration::MAX);
         let id = self.next_booking_id.to_string();
         self.next_booking_id += 1;

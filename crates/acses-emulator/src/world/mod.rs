@@ -1,6 +1,7 @@
 //! The emulated ACSES/Claire world: the [`World`] and its lookups. Every rule that changes it has
 //! its own file: issuing and expiring bookings (`bookings`), opening doors (`doors`), receiving
-//! webhook events (`webhooks`) and seeding past history (`seed`).
+//! webhook events (`webhooks`), seeding past history (`seed`) and reusing old PIN codes
+//! (`recycle`).
 //!
 //! All methods are synchronous and take "now" as an argument: the state module calls them with its
 //! lock held and never across an `.await`. They answer domain results ([`WorldError`]); the routes
@@ -8,6 +9,7 @@
 
 mod bookings;
 mod doors;
+mod recycle;
 mod seed;
 mod webhooks;
 
