@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { h, replace } from './dom.js';
 import { icon, spinner } from './icons.js';
-import { t, setLanguage, formatTime, formatTimeSeconds, formatDay } from './i18n.js';
+import { t, codeText, setLanguage, formatTime, formatTimeSeconds, formatDay } from './i18n.js';
 import { createIdle } from './idle.js';
 import { createScanner } from './scanner.js';
 import { createFlow } from './flow.js';
@@ -74,7 +74,8 @@ function connectionPill() {
     rateLimited: 'hourglass', maintenance: 'wrench', error: 'alert',
   }[s];
   const details = [];
-  if (c.message) details.push(c.message);
+  const why = codeText(c.code);
+  if (why) details.push(why);
   if (s === 'ok' && Number.isFinite(c.latencyMs)) details.push(t('conn.latency', { ms: Math.round(c.latencyMs) }));
   if (s !== 'ok' && c.lastOkAt && formatTime(c.lastOkAt)) details.push(t('conn.lastOk', { time: formatTime(c.lastOkAt) }));
   return h('div', {
@@ -311,7 +312,7 @@ api.listen(api.EVENTS.pinExpired, (p) => bus.emit('pinExpired', p || {}));
 api.listen(api.EVENTS.connection, setConnection);
 loadInfo();
 api.connectionStatus().then(setConnection, (err) => {
-  if (err && err.noBackend) setConnection({ state: 'error', message: t('error.noBackend') });
+  if (err && err.noBackend) setConnection({ state: 'error', code: 'noBackend' });
 });
 
 // Dev preview only: ui/dev/preview.html sets this flag to jump to a screen.
