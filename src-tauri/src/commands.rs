@@ -67,10 +67,7 @@ pub async fn save_settings<R: Runtime>(
     let saved = kiosk.save_settings(settings).await?;
     crate::settings::save(&app, &saved.settings, saved.token.as_ref()).map_err(|e| {
         tracing::error!("settings could not be written: {e}");
-        kiosk.localize(KioskError::new(
-            kiosk_core::ErrorKind::Internal,
-            kiosk_core::text::SAVE_FAILED,
-        ))
+        KioskError::new(kiosk_core::ErrorKind::Internal, kiosk_core::text::SAVE_FAILED)
     })?;
     Ok(saved.view)
 }
@@ -88,7 +85,7 @@ pub fn lock_admin(kiosk: State<'_, Kiosk>) {
 #[tauri::command]
 pub fn quit_app<R: Runtime>(app: AppHandle<R>, kiosk: State<'_, Kiosk>) -> Result<()> {
     if !kiosk.may_quit() {
-        return Err(kiosk.localize(KioskError::not_allowed(kiosk_core::text::ADMIN_LOCKED)));
+        return Err(KioskError::not_allowed(kiosk_core::text::ADMIN_LOCKED));
     }
     app.exit(0);
     Ok(())

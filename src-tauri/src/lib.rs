@@ -44,7 +44,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: LaunchOptions) -> Buil
                 Ok(k) => k,
                 Err(e) => {
                     // Only the embedded emulator failing to bind gets here: say so and stop.
-                    eprintln!("acses-kiosk: cannot start: {}", e.message);
+                    eprintln!("acses-kiosk: cannot start: {e}");
                     std::process::exit(1);
                 }
             };

@@ -19,7 +19,7 @@
 pub mod appointments;
 pub mod backoff;
 pub mod error;
-pub mod i18n;
+pub mod language;
 pub mod launch;
 pub mod persist;
 pub mod pin;
@@ -40,7 +40,8 @@ pub use launch::LaunchOptions;
 pub use pin::{PinAction, PinRequest, PinTicket};
 pub use runtime::{start, Startup, Tuning};
 pub use service::{AppInfo, Kiosk, LockerView, Mode, SavedSettings};
-pub use settings::{Language, Settings, SettingsError, SettingsInput, SettingsView};
+pub use language::Language;
+pub use settings::{Settings, SettingsError, SettingsInput, SettingsView};
 pub use sink::{
     ChannelSink, Connection, ConnectionState, DoorAction, DoorEvent, EventSink, NullSink,
     PinExpired, PinOpened, SinkEvent,

@@ -12,7 +12,6 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::appointments::{AppointmentSource, ClaireAppointments, ManualEntry, WithManualFallback};
 use crate::backoff::Backoff;
 use crate::error::{ErrorKind, KioskError};
-use crate::i18n::{LanguageCell, LocalizingSink};
 use crate::launch::LaunchOptions;
 use crate::service::{Kiosk, Mode};
 use crate::settings::Settings;
@@ -74,7 +73,7 @@ pub async fn start(mut startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kio
             tracing::warn!(
                 field = e.field,
                 "ignoring the command-line options: {}",
-                e.message
+                e.code
             );
             // Forgotten for the whole run, or every later settings save would meet the same
             // refusal (flags are merged over each save).
@@ -87,9 +86,6 @@ pub async fn start(mut startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kio
         }
     };
     let token = startup.launch.token(startup.stored_token.clone());
-    // Everything the core hands the shell speaks the language of the settings, also after a save.
-    let language = LanguageCell::new(effective.language);
-    let sink: Arc<dyn EventSink> = Arc::new(LocalizingSink::new(sink, language.clone()));
     let backend = Backend::build(
         &effective,
         token.clone(),
@@ -99,9 +95,7 @@ pub async fn start(mut startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kio
         Arc::clone(&sink),
     )
     .await?;
-    Ok(Kiosk::new(
-        startup, effective, token, backend, sink, language,
-    ))
+    Ok(Kiosk::new(startup, effective, token, backend, sink))
 }
 
 /// Everything that depends on where the API is: rebuilt when the URL, token or location change.
@@ -215,7 +209,7 @@ impl Backend {
                 tracing::warn!(kind = ?e.kind, "no usable API client; the kiosk waits for settings");
                 sink.connection(&crate::sink::Connection {
                     state: crate::sink::ConnectionState::Unauthorized,
-                    message: Some(e.message.clone()),
+                    code: Some(e.code.to_owned()),
                     last_ok_at: None,
                     latency_ms: None,
                 });

@@ -15,7 +15,6 @@ use tokio::time::Instant;
 
 use crate::appointments::AppointmentView;
 use crate::error::{ErrorKind, KioskError};
-use crate::i18n::{self, LanguageCell};
 use crate::launch::LaunchOptions;
 use crate::pin::{PinAction, PinRequest, PinTicket};
 use crate::qr::pin_qr_svg;
@@ -86,8 +85,6 @@ struct Inner {
     state: Mutex<State>,
     launch: LaunchOptions,
     sink: Arc<dyn EventSink>,
-    /// The language of the settings in force; the sink shares it.
-    language: LanguageCell,
     in_flight: Mutex<HashSet<PinAction>>,
     tuning: crate::runtime::Tuning,
     data_dir: Option<std::path::PathBuf>,
@@ -145,7 +142,6 @@ impl Kiosk {
         token: Option<SecretString>,
         backend: Backend,
         sink: Arc<dyn EventSink>,
-        language: LanguageCell,
     ) -> Self {
         Kiosk {
             inner: Arc::new(Inner {
@@ -160,7 +156,6 @@ impl Kiosk {
                 tuning: startup.tuning,
                 data_dir: startup.data_dir,
                 sink,
-                language,
                 in_flight: Mutex::new(HashSet::new()),
                 reconfiguring: tokio::sync::Mutex::new(()),
             }),
@@ -173,20 +168,6 @@ impl Kiosk {
 
     fn effective(&self) -> Settings {
         lock(&self.inner.state).effective.clone()
-    }
-
-    /// The language of the settings in force.
-    pub fn language(&self) -> Language {
-        self.inner.language.get()
-    }
-
-    /// `e` with its sentence in the kiosk's language: every error leaves the facade this way.
-    pub fn localize(&self, e: KioskError) -> KioskError {
-        e.localized(self.language())
-    }
-
-    fn localized<T>(&self, r: Result<T, KioskError>) -> Result<T, KioskError> {
-        r.map_err(|e| self.localize(e))
     }
 
     fn client(&self) -> Result<(Arc<Backend>, acses_api::Client), KioskError> {
@@ -217,16 +198,11 @@ impl Kiosk {
     /// `list_appointments`: today's, sorted by time.
     pub async fn list_appointments(&self) -> Result<Vec<AppointmentView>, KioskError> {
         let source = Arc::clone(&self.backend().appointments);
-        self.localized(source.list_today().await)
+        source.list_today().await
     }
 
     /// `find_appointment`: for a number the source does not know, the number alone.
     pub async fn find_appointment(&self, id: u64) -> Result<AppointmentView, KioskError> {
-        let r = self.find_appointment_en(id).await;
-        self.localized(r)
-    }
-
-    async fn find_appointment_en(&self, id: u64) -> Result<AppointmentView, KioskError> {
         if id == 0 {
             return Err(KioskError::invalid_input(text::INVALID_APPOINTMENT));
         }
@@ -236,11 +212,6 @@ impl Kiosk {
 
     /// `list_lockers`: the active lockers of the location.
     pub async fn list_lockers(&self) -> Result<Vec<LockerView>, KioskError> {
-        let r = self.list_lockers_en().await;
-        self.localized(r)
-    }
-
-    async fn list_lockers_en(&self) -> Result<Vec<LockerView>, KioskError> {
         let (b, client) = self.client()?;
         let lockers = client.list_available_lockers(b.location).await?;
         Ok(lockers
@@ -264,7 +235,7 @@ impl Kiosk {
         if let Some(id) = self.effective().default_locker_id {
             return Ok(id);
         }
-        let lockers = self.list_lockers_en().await?;
+        let lockers = self.list_lockers().await?;
         match lockers.as_slice() {
             [only] => Ok(only.id.clone()),
             [] => Err(KioskError::new(ErrorKind::NotFound, text::NO_LOCKER)),
@@ -275,11 +246,6 @@ impl Kiosk {
     /// `request_pin`: asks the service for a PIN and, when one comes, renders its QR code and
     /// starts watching the doors for it. One request per action at a time (`busy` otherwise).
     pub async fn request_pin(&self, request: PinRequest) -> Result<PinTicket, KioskError> {
-        let r = self.request_pin_en(request).await;
-        self.localized(r)
-    }
-
-    async fn request_pin_en(&self, request: PinRequest) -> Result<PinTicket, KioskError> {
         if request.appointment_id == 0 {
             return Err(KioskError::invalid_input(text::INVALID_APPOINTMENT));
         }
@@ -334,9 +300,7 @@ impl Kiosk {
                 qr_svg: None,
                 issued_at,
                 expires_at: None,
-                no_pin_reason: Some(
-                    i18n::tr(self.language(), text::no_pin_reason(request.action)).to_owned(),
-                ),
+                no_pin_reason: Some(text::no_pin_reason(request.action).to_owned()),
             });
         };
 
@@ -387,11 +351,6 @@ impl Kiosk {
     /// `simulate_door` (demo and developer mode only): opens the door for the PIN on screen through
     /// the API's simulate endpoint, `checkout` for a pickup, `dropoff` for a drop back.
     pub async fn simulate_door(&self) -> Result<(), KioskError> {
-        let r = self.simulate_door_en().await;
-        self.localized(r)
-    }
-
-    async fn simulate_door_en(&self) -> Result<(), KioskError> {
         let b = self.backend();
         if !(b.mode == Mode::Demo || self.effective().dev_mode) {
             return Err(KioskError::not_allowed(text::SIMULATE_NOT_ALLOWED));
@@ -437,13 +396,8 @@ impl Kiosk {
     /// `recent_events`, newest first (default 50, at most 200).
     pub fn recent_events(&self, limit: Option<usize>) -> Vec<DoorEvent> {
         let limit = limit.unwrap_or(RECENT_DEFAULT).min(RECENT_MAX);
-        let lang = self.language();
         match &self.backend().watcher {
-            Some(w) => w
-                .recent_events(limit)
-                .into_iter()
-                .map(|e| i18n::door_event(e, lang))
-                .collect(),
+            Some(w) => w.recent_events(limit),
             None => Vec::new(),
         }
     }
@@ -451,17 +405,16 @@ impl Kiosk {
     /// `connection_status`.
     pub fn connection(&self) -> Connection {
         let b = self.backend();
-        let c = match (&b.watcher, &b.client) {
+        match (&b.watcher, &b.client) {
             (Some(w), _) => w.connection(),
             (None, Err(e)) => Connection {
                 state: ConnectionState::Unauthorized,
-                message: Some(e.message.clone()),
+                code: Some(e.code.to_owned()),
                 last_ok_at: None,
                 latency_ms: None,
             },
             (None, Ok(_)) => Connection::connecting(),
-        };
-        i18n::connection(c, self.language())
+        }
     }
 
     /// Polls now (e.g. the UI's "retry" after a rejected token was fixed elsewhere).
@@ -528,12 +481,6 @@ impl Kiosk {
     /// it, and reconnects when the URL, token or location changed. The shell persists
     /// `settings` and, when present, `token`.
     pub async fn save_settings(&self, input: SettingsInput) -> Result<SavedSettings, KioskError> {
-        // Refusals come in the language in force before the save.
-        let r = self.save_settings_en(input).await;
-        self.localized(r)
-    }
-
-    async fn save_settings_en(&self, input: SettingsInput) -> Result<SavedSettings, KioskError> {
         if !self.admin_open() {
             return Err(KioskError::not_allowed(text::ADMIN_LOCKED));
         }
@@ -554,7 +501,7 @@ impl Kiosk {
         if effective.kiosk_mode && applied.admin_pin_hash.is_none() {
             return Err(crate::settings::SettingsError {
                 field: "adminPin",
-                message: text::ADMIN_PIN_REQUIRED.to_owned(),
+                code: text::ADMIN_PIN_REQUIRED,
             }
             .into());
         }
@@ -592,7 +539,6 @@ impl Kiosk {
         let view = {
             let mut s = lock(&self.inner.state);
             s.stored = applied.clone();
-            self.inner.language.set(effective.language);
             s.effective = effective;
             s.token = token;
             s.stored.view(s.token.is_some())

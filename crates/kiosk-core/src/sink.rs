@@ -39,8 +39,8 @@ pub struct DoorEvent {
     pub at: Option<String>,
     pub locker_id: String,
     pub cell: String,
+    /// What happened; the UI words it (`door.<action>`).
     pub action: DoorAction,
-    pub action_text: String,
     pub booking_name: Option<String>,
     pub matches_pin: bool,
 }
@@ -76,7 +76,8 @@ pub enum ConnectionState {
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     pub state: ConnectionState,
-    pub message: Option<String>,
+    /// Why the state is not `ok`, as a code of [`crate::text`] (the UI words it).
+    pub code: Option<String>,
     pub last_ok_at: Option<String>,
     pub latency_ms: Option<u64>,
 }
@@ -85,7 +86,7 @@ impl Connection {
     pub fn connecting() -> Self {
         Self {
             state: ConnectionState::Connecting,
-            message: None,
+            code: None,
             last_ok_at: None,
             latency_ms: None,
         }
@@ -178,7 +179,6 @@ impl DoorEvent {
             locker_id: locker.to_owned(),
             cell: cell.to_owned(),
             action,
-            action_text: crate::text::door_action(action).to_owned(),
             booking_name: Some(e.booking.name.trim())
                 .filter(|n| !n.is_empty())
                 .map(str::to_owned),
@@ -199,7 +199,6 @@ mod tests {
             locker_id: "151".into(),
             cell: "7".into(),
             action: DoorAction::Dropoff,
-            action_text: "keys put in".into(),
             booking_name: Some("AB-12-CD".into()),
             matches_pin: true,
         };
@@ -207,17 +206,18 @@ mod tests {
         assert_eq!(v["eventId"], "e1");
         assert_eq!(v["lockerId"], "151");
         assert_eq!(v["action"], "dropoff");
-        assert_eq!(v["actionText"], "keys put in");
+        assert!(v.get("actionText").is_none(), "the UI words the action");
         assert_eq!(v["bookingName"], "AB-12-CD");
         assert_eq!(v["matchesPin"], true);
         let c = Connection {
             state: ConnectionState::RateLimited,
-            message: None,
+            code: Some(crate::text::RATE_LIMITED.into()),
             last_ok_at: Some("x".into()),
             latency_ms: Some(12),
         };
         let v = serde_json::to_value(&c).unwrap();
         assert_eq!(v["state"], "rateLimited");
+        assert_eq!(v["code"], "rateLimited");
         assert_eq!(v["lastOkAt"], "x");
         assert_eq!(v["latencyMs"], 12);
         assert_eq!(

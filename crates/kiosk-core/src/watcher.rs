@@ -30,7 +30,6 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
 use crate::backoff::Backoff;
-use crate::error::KioskError;
 use crate::pin::{PinAction, PinTicket};
 use crate::scanner::{latest_events, HistoryScanner};
 use crate::sink::{
@@ -535,26 +534,16 @@ impl Task {
     }
 
     fn publish_error(&self, e: &acses_api::Error) {
-        let state = match e {
-            acses_api::Error::Unauthorized(_) => ConnectionState::Unauthorized,
-            acses_api::Error::RateLimited { .. } => ConnectionState::RateLimited,
-            acses_api::Error::Unavailable { .. } => ConnectionState::Maintenance,
-            acses_api::Error::Timeout { .. }
-            | acses_api::Error::Connect { .. }
-            | acses_api::Error::Transport { .. } => ConnectionState::Offline,
-            acses_api::Error::Http(r) if r.status == 408 => ConnectionState::Offline,
-            _ => ConnectionState::Error,
-        };
+        let (_, state, code) = crate::error::classify(e);
         tracing::warn!(error = %e, "polling the event history failed");
-        let message = KioskError::from(e).message;
-        self.publish(state, Some(message), None);
+        self.publish(state, Some(code.to_owned()), None);
     }
 
     /// Publishes the connection on every successful poll (latency changes) and on any change.
-    fn publish(&self, state: ConnectionState, message: Option<String>, latency_ms: Option<u64>) {
+    fn publish(&self, state: ConnectionState, code: Option<String>, latency_ms: Option<u64>) {
         let c = Connection {
             state,
-            message,
+            code,
             last_ok_at: self.last_ok_at.clone(),
             latency_ms: latency_ms.or_else(|| lock(&self.shared).connection.latency_ms),
         };

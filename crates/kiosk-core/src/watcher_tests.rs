@@ -152,7 +152,6 @@ async fn existing_entries_are_a_baseline_and_new_ones_are_announced_once() {
         ("n1", "4", DoorAction::Dropoff)
     );
     assert!(!d[0].matches_pin);
-    assert_eq!(d[0].action_text, text::door_action(DoorAction::Dropoff));
     // The activity list has the old events too (filled silently at the first poll), newest first.
     let recent: Vec<String> = w
         .recent_events(10)
@@ -287,7 +286,7 @@ async fn unauthorized_stops_polling_until_retry() {
     settle().await;
     let c = w.connection();
     assert_eq!(c.state, ConnectionState::Unauthorized);
-    assert_eq!(c.message.as_deref(), Some(text::UNAUTHORIZED));
+    assert_eq!(c.code.as_deref(), Some(text::UNAUTHORIZED));
     advance(Duration::from_secs(3600)).await;
     settle().await;
     assert_eq!(src.calls().len(), 1, "no polling with a rejected token");
@@ -380,7 +379,7 @@ async fn connection_is_published_on_change_and_on_every_successful_poll() {
             ConnectionState::Ok,
         ]
     );
-    assert_eq!(conns[3].message.as_deref(), Some(text::OFFLINE));
+    assert_eq!(conns[3].code.as_deref(), Some(text::OFFLINE));
     assert!(conns[1].last_ok_at.is_some() && conns[1].latency_ms.is_some());
     assert_eq!(
         conns[3].last_ok_at, conns[2].last_ok_at,

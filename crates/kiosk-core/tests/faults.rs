@@ -169,7 +169,7 @@ async fn survives(step: Step, state: ConnectionState, words: &str) {
     emu.state().fail_always(Endpoint::History, Some(step));
     let polls_before = emu.state().requests(Endpoint::History);
     let (c, _) = rx.wait_state(state, Duration::from_secs(5)).await;
-    assert_eq!(c.message.as_deref(), Some(words), "{step}");
+    assert_eq!(c.code.as_deref(), Some(words), "{step}");
     assert!(c.last_ok_at.is_some(), "the last good contact stays known");
 
     // The kiosk keeps working: other calls succeed, the state is readable.
@@ -287,8 +287,8 @@ async fn a_rejected_token_stops_polling_until_told_otherwise() {
     let (c, _) = rx
         .wait_state(ConnectionState::Unauthorized, Duration::from_secs(5))
         .await;
-    assert_eq!(c.message.as_deref(), Some(text::UNAUTHORIZED));
-    assert!(c.message.unwrap().contains("check the settings"));
+    // Its sentence tells to check the settings: ui/tests/i18n.test.mjs.
+    assert_eq!(c.code.as_deref(), Some(text::UNAUTHORIZED));
     // No hammering: not one more poll, even with a PIN watched at the 200 ms rate.
     let polls = emu.state().requests(Endpoint::History);
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -326,7 +326,7 @@ async fn errors_of_user_actions_are_said_in_words_and_the_kiosk_goes_on() {
         emu.state()
             .fail_always(Endpoint::Lockers, Some(step.parse().unwrap()));
         let e = kiosk.list_lockers().await.unwrap_err();
-        assert_eq!((e.kind, e.message.as_str()), (kind, words), "{step}");
+        assert_eq!((e.kind, e.code), (kind, words), "{step}");
         emu.state().clear_faults();
     }
     assert_eq!(kiosk.list_lockers().await.unwrap().len(), 1);
@@ -342,7 +342,7 @@ async fn the_server_going_down_and_coming_back_on_the_same_port() {
 
     emu.stop(Duration::from_millis(200)).await;
     let (c, _) = rx.wait_state(ConnectionState::Offline, IDLE * 3).await;
-    assert_eq!(c.message.as_deref(), Some(text::OFFLINE));
+    assert_eq!(c.code.as_deref(), Some(text::OFFLINE));
     assert_eq!(kiosk.app_info().mode, kiosk_core::Mode::Live);
 
     // While the API is down, ACSES still logs a door opening (it reaches the history later).

@@ -327,7 +327,7 @@ async fn a_wrong_or_missing_token_shows_as_unauthorized() {
     let (kiosk, _rx) = live(&emu, None, false).await;
     let c = kiosk.connection();
     assert_eq!(c.state, ConnectionState::Unauthorized);
-    assert!(c.message.unwrap().contains("no API token"));
+    assert_eq!(c.code.as_deref(), Some(kiosk_core::text::NO_TOKEN));
     assert_eq!(
         kiosk.list_lockers().await.unwrap_err().kind,
         ErrorKind::Unauthorized

@@ -62,7 +62,7 @@ async fn a_600_mb_history_is_refused_without_holding_it() {
     .await
     .expect("a state after the huge answer");
     assert_eq!(conn.state, ConnectionState::Error);
-    assert_eq!(conn.message.as_deref(), Some(text::UNREADABLE_ANSWER));
+    assert_eq!(conn.code.as_deref(), Some(text::UNREADABLE_ANSWER));
 
     // Then the next poll is normal again.
     tokio::time::timeout(Duration::from_secs(10), async {
