@@ -41,7 +41,7 @@ pub struct PinRequest {
 }
 
 /// What the kiosk shows after a PIN request. `pin` is null when the service issued none, and then
-/// `no_pin_reason` says why in words.
+/// `no_pin_reason` says why, as a code of [`crate::text`] (the UI words it).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PinTicket {

@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::error::KioskError;
-pub use crate::language::Language;
+use crate::language::Language;
 use crate::text;
 
 pub const DEFAULT_LOCATION_ID: u64 = 82;
