@@ -67,7 +67,10 @@ pub async fn save_settings<R: Runtime>(
     let saved = kiosk.save_settings(settings).await?;
     crate::settings::save(&app, &saved.settings, saved.token.as_ref()).map_err(|e| {
         tracing::error!("settings could not be written: {e}");
-        KioskError::new(kiosk_core::ErrorKind::Internal, kiosk_core::text::SAVE_FAILED)
+        KioskError::new(
+            kiosk_core::ErrorKind::Internal,
+            kiosk_core::text::SAVE_FAILED,
+        )
     })?;
     Ok(saved.view)
 }

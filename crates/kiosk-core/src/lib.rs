@@ -36,11 +36,11 @@ pub mod watcher;
 
 pub use appointments::{AppointmentSource, AppointmentView};
 pub use error::{ErrorKind, KioskError};
+pub use language::Language;
 pub use launch::LaunchOptions;
 pub use pin::{PinAction, PinRequest, PinTicket};
 pub use runtime::{start, Startup, Tuning};
 pub use service::{AppInfo, Kiosk, LockerView, Mode, SavedSettings};
-pub use language::Language;
 pub use settings::{Settings, SettingsError, SettingsInput, SettingsView};
 pub use sink::{
     ChannelSink, Connection, ConnectionState, DoorAction, DoorEvent, EventSink, NullSink,

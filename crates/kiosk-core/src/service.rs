@@ -15,11 +15,11 @@ use tokio::time::Instant;
 
 use crate::appointments::AppointmentView;
 use crate::error::{ErrorKind, KioskError};
+use crate::language::Language;
 use crate::launch::LaunchOptions;
 use crate::pin::{PinAction, PinRequest, PinTicket};
 use crate::qr::pin_qr_svg;
 use crate::runtime::{Backend, Startup};
-use crate::language::Language;
 use crate::settings::{validate_locker_id, Settings, SettingsInput, SettingsView};
 use crate::sink::{Connection, ConnectionState, DoorEvent, EventSink};
 use crate::text;

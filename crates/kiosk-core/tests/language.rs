@@ -48,7 +48,10 @@ async fn a_dutch_kiosk_names_its_language_and_sends_codes_until_switched_to_engl
     assert_eq!(e.kind, ErrorKind::InvalidInput);
     assert_eq!(e.code, text::INVALID_APPOINTMENT);
     let json = serde_json::to_value(&e).unwrap();
-    assert!(json.get("message").is_none(), "no sentence crosses IPC: {json}");
+    assert!(
+        json.get("message").is_none(),
+        "no sentence crosses IPC: {json}"
+    );
 
     let ticket = kiosk.request_pin(pickup(NO_KEYS)).await.unwrap();
     assert_eq!(ticket.pin, None);
