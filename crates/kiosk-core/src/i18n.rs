@@ -10,8 +10,9 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
+use crate::payload::{Connection, DoorEvent, PinExpired, PinOpened};
 use crate::settings::Language;
-use crate::sink::{Connection, DoorEvent, EventSink, PinExpired, PinOpened};
+use crate::sink::EventSink;
 
 mod nl;
 
@@ -125,7 +126,8 @@ impl EventSink for LocalizingSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sink::{ChannelSink, ConnectionState, DoorAction, SinkEvent};
+    use crate::payload::{ConnectionState, DoorAction};
+    use crate::sink::{ChannelSink, SinkEvent};
     use crate::text;
 
     /// The languages that need a catalogue (all but the English source).

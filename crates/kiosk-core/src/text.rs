@@ -78,8 +78,8 @@ sentences! {
 }
 
 /// Shown instead of a PIN when the service answered without one (`acses_pin: null`).
-pub fn no_pin_reason(action: crate::pin::PinAction) -> &'static str {
-    use crate::pin::PinAction;
+pub fn no_pin_reason(action: crate::payload::PinAction) -> &'static str {
+    use crate::payload::PinAction;
     match action {
         PinAction::Pickup | PinAction::AssistPickup => NO_PIN_KEYS_OUT,
         PinAction::DropBack => NO_PIN_NO_CELL,
@@ -87,8 +87,8 @@ pub fn no_pin_reason(action: crate::pin::PinAction) -> &'static str {
 }
 
 /// Words for a door event, as the activity list shows them.
-pub fn door_action(action: crate::sink::DoorAction) -> &'static str {
-    use crate::sink::DoorAction;
+pub fn door_action(action: crate::payload::DoorAction) -> &'static str {
+    use crate::payload::DoorAction;
     match action {
         DoorAction::Dropoff => DOOR_DROPOFF,
         DoorAction::Checkout => DOOR_CHECKOUT,
