@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::sink::ConnectionState;
+use crate::payload::ConnectionState;
 use crate::text;
 
 /// What went wrong, as the UI branches on it.

@@ -10,10 +10,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use acses_emulator::{EmulatorConfig, Endpoint, RunningEmulator, Step, World};
+use kiosk_core::kiosk::{SETTINGS_FILE, WATCHER_STATE_FILE};
+use kiosk_core::persist::SettingsFile;
 use kiosk_core::sink::{ChannelSink, SinkEvent};
 use kiosk_core::{
-    start, text, Connection, ConnectionState, ErrorKind, Kiosk, Language, LaunchOptions, PinAction,
-    PinRequest, Settings, Startup, Tuning,
+    text, Connection, ConnectionState, ErrorKind, Kiosk, KioskConfig, Language, LaunchOptions,
+    PinAction, PinOpened, PinRequest, Settings, Storage, Tuning,
 };
 use secrecy::SecretString;
 use serde_json::json;
@@ -63,18 +65,30 @@ async fn live_with(
     data_dir: Option<&std::path::Path>,
 ) -> (Kiosk, Feed) {
     let (sink, rx) = ChannelSink::new();
-    let startup = Startup {
-        stored: settings(emu),
-        stored_token: Some(SecretString::from(emu.token().to_owned())),
+    let token = SecretString::from(emu.token().to_owned());
+    let storage = match data_dir {
+        // The kiosk reads its settings from the data directory: put them there first.
+        Some(dir) => {
+            SettingsFile::new(dir.join(SETTINGS_FILE))
+                .save(&settings(emu), Some(&token))
+                .unwrap();
+            Storage::Dir(dir.to_owned())
+        }
+        None => Storage::Memory {
+            settings: settings(emu),
+            token: Some(token),
+        },
+    };
+    let config = KioskConfig {
         launch: LaunchOptions::default(),
         tuning,
-        data_dir: data_dir.map(Into::into),
+        storage,
     };
     let feed = Feed {
         rx,
         log: Vec::new(),
     };
-    (start(startup, Arc::new(sink)).await.unwrap(), feed)
+    (Kiosk::start(config, Arc::new(sink)).await.unwrap(), feed)
 }
 
 async fn live(emu: &RunningEmulator) -> (Kiosk, Feed) {
@@ -150,7 +164,10 @@ fn door_ids(events: &[SinkEvent]) -> Vec<String> {
     events
         .iter()
         .filter_map(|e| match e {
-            SinkEvent::Door(d) => Some(d.event_id.clone()),
+            // The door of the PIN on screen comes as `pin_opened` alone, carrying its event.
+            SinkEvent::Door(d) | SinkEvent::PinOpened(PinOpened { event: d, .. }) => {
+                Some(d.event_id.clone())
+            }
             _ => None,
         })
         .collect()
@@ -517,10 +534,7 @@ async fn an_app_restart_loses_no_event_and_repeats_none() {
     assert_eq!(first.len(), 1, "{first:?}");
     kiosk.shutdown().await;
     drop(kiosk);
-    assert!(data
-        .path()
-        .join(kiosk_core::runtime::WATCHER_STATE_FILE)
-        .exists());
+    assert!(data.path().join(WATCHER_STATE_FILE).exists());
 
     // While the kiosk is down another door opens.
     let pin = api

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use kiosk_core::sink::{ChannelSink, SinkEvent};
 use kiosk_core::{
-    start, text, DoorAction, ErrorKind, Kiosk, Language, PinAction, PinRequest, Settings,
-    SettingsInput, Startup,
+    text, DoorAction, ErrorKind, Kiosk, KioskConfig, Language, PinAction, PinRequest, Settings,
+    SettingsInput, Storage,
 };
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -18,16 +18,19 @@ const NO_KEYS: u64 = 120302;
 
 async fn demo(language: Language) -> (Kiosk, UnboundedReceiver<SinkEvent>) {
     let (sink, rx) = ChannelSink::new();
-    let startup = Startup {
-        stored: Settings {
-            language,
-            active_poll_ms: 200,
-            idle_poll_ms: 2_000,
-            ..Settings::default()
+    let config = KioskConfig {
+        storage: Storage::Memory {
+            settings: Settings {
+                language,
+                active_poll_ms: 200,
+                idle_poll_ms: 2_000,
+                ..Settings::default()
+            },
+            token: None,
         },
-        ..Startup::default()
+        ..KioskConfig::default()
     };
-    (start(startup, Arc::new(sink)).await.unwrap(), rx)
+    (Kiosk::start(config, Arc::new(sink)).await.unwrap(), rx)
 }
 
 fn pickup(appointment_id: u64) -> PinRequest {

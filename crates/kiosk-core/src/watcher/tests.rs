@@ -2,15 +2,24 @@
 //! every task waits, so poll counts and spacing are exact and the tests take milliseconds.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::sync::Mutex as StdMutex;
+use std::time::Duration;
 
+use acses_api::{DealerLocationId, Pin};
+use bytes::Bytes;
 use serde_json::{json, Value};
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::time::advance;
+use tokio::time::{advance, Instant};
 
 use super::*;
+use crate::payload::{
+    Connection, ConnectionState, DoorAction, DoorEvent, PinAction, PinExpired, PinOpened,
+};
 use crate::scanner::tests::{content, entry};
 use crate::sink::{ChannelSink, SinkEvent};
+use crate::text;
+use crate::watch_state::SeenStore;
 
 #[derive(Default)]
 struct Fake {
@@ -175,14 +184,24 @@ async fn the_watched_pin_opening_its_door_is_reported_and_ends_the_watch() {
     advance(ACTIVE).await;
     settle().await;
     let events = drain(&mut rx);
-    let d = doors(&events);
-    let matches: Vec<(&str, bool)> = d
+    // Each door event is announced once: the one that opened the PIN on screen as `pin_opened`
+    // (carrying the event), the others as door events.
+    let matches: Vec<(&str, bool)> = events
         .iter()
+        .filter_map(|e| match e {
+            SinkEvent::Door(d) => Some(d),
+            SinkEvent::PinOpened(p) => Some(&p.event),
+            _ => None,
+        })
         .map(|e| (e.event_id.as_str(), e.matches_pin))
         .collect();
     assert_eq!(
         matches,
         [("other", false), ("wrong-locker", false), ("mine", true)]
+    );
+    assert!(
+        !doors(&events).iter().any(|d| d.event_id == "mine"),
+        "the opening is not also a plain door event"
     );
     let opened: Vec<&PinOpened> = events
         .iter()
@@ -192,6 +211,7 @@ async fn the_watched_pin_opening_its_door_is_reported_and_ends_the_watch() {
         })
         .collect();
     assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].event.event_id, "mine");
     assert_eq!(opened[0].event.cell, "7");
     assert_eq!(opened[0].event.action, DoorAction::Checkout);
     assert_eq!(opened[0].ticket.appointment_id, 1001);
