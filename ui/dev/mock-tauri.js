@@ -151,7 +151,7 @@
         const ev = { ...event(0, 1 + Math.floor(Math.random() * 16), action, a ? `${a.licensePlate || ''} ${a.customerName || ''}`.trim() : null, t.lockerId), matchesPin: true };
         events.unshift(ev);
         if (a) a.keysInLocker = action === 'dropoff';
-        emit('door://event', ev);
+        // The door of the PIN on screen comes only as pin://opened, carrying the event.
         const { qrSvg, ...withoutQr } = t;
         emit('pin://opened', { ticket: withoutQr, event: ev });
         ticket = null;

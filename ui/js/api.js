@@ -65,6 +65,8 @@ export const unlockAdmin = (pin) => call('unlock_admin', { pin });
 export const lockAdmin = () => call('lock_admin');
 export const quitApp = () => call('quit_app');
 
+// Each door event arrives once: the one that opened the PIN on screen inside
+// pin://opened ({ ticket, event }), every other as door://event.
 export const EVENTS = Object.freeze({
   door: 'door://event',
   pinOpened: 'pin://opened',

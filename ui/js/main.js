@@ -307,7 +307,13 @@ go('home');
 // Load first, then listen (events are not queued); both are started at once
 // and screens merge/de-duplicate what arrives twice.
 api.listen(api.EVENTS.door, (e) => e && bus.emit('door', e));
-api.listen(api.EVENTS.pinOpened, (p) => p && bus.emit('pinOpened', p));
+// The door event that opened the PIN on screen comes only inside pin://opened: the feed takes it
+// from there.
+api.listen(api.EVENTS.pinOpened, (p) => {
+  if (!p) return;
+  if (p.event) bus.emit('door', p.event);
+  bus.emit('pinOpened', p);
+});
 api.listen(api.EVENTS.pinExpired, (p) => bus.emit('pinExpired', p || {}));
 api.listen(api.EVENTS.connection, setConnection);
 loadInfo();

@@ -21,6 +21,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod admin_pin;
 pub mod appointments;
 pub mod backoff;
 pub mod error;

@@ -414,7 +414,7 @@ async fn saving_settings_validates_whole_and_reconnects() {
 async fn quitting_in_kiosk_mode_needs_the_admin_pin() {
     let (sink, _rx) = ChannelSink::new();
     let mut stored = fast_settings();
-    stored.admin_pin_hash = Some(kiosk_core::settings::hash_admin_pin("1234").unwrap());
+    stored.admin_pin_hash = Some(kiosk_core::admin_pin::hash_admin_pin("1234").unwrap());
     let config = KioskConfig {
         storage: Storage::Memory {
             settings: stored,

@@ -234,15 +234,10 @@ export function mount(root, ctx) {
   const sameTicket = (other) => !other ||
     (other.appointmentId == null || other.appointmentId === ticket.appointmentId);
 
+  // pin://opened is the one signal that the door of this PIN opened.
   offs.push(bus.on('pinOpened', (payload) => {
     if (phase !== 'waiting' || !sameTicket(payload && payload.ticket)) return;
     renderSuccess(payload && payload.event);
-  }));
-  offs.push(bus.on('door', (event) => {
-    // pin://opened is the signal; a matching door event is a fallback for it.
-    if (phase === 'waiting' && event && event.matchesPin && (event.action === 'checkout' || event.action === 'dropoff')) {
-      setTimeout(() => { if (phase === 'waiting') renderSuccess(event); }, 1500);
-    }
   }));
   offs.push(bus.on('pinExpired', (payload) => {
     if (phase !== 'waiting' || !sameTicket(payload)) return;

@@ -1,7 +1,7 @@
 //! The admin lock: the admin PIN opens the settings (and, in kiosk mode, quitting) until the
 //! settings screen closes or the kiosk returns to its welcome screen.
 
-use crate::settings::is_admin_pin_shape;
+use crate::admin_pin::is_admin_pin_shape;
 
 use super::state::{lock, Core};
 
