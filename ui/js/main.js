@@ -40,7 +40,7 @@ const bus = {
 const state = {
   info: null, // AppInfo, null until app_info answers
   infoError: null,
-  connection: { state: 'connecting', message: null, lastOkAt: null, latencyMs: null },
+  connection: { state: 'connecting', code: null, lastOkAt: null, latencyMs: null },
   flow: null, // { action, appointment, lockers, locker, noteId, ticket }
   scanned: null, // appointment scanned on Home: { id, appointment?, error? }
   adminUnlocked: false, // settings unlocked with the admin PIN (kiosk mode)
