@@ -59,20 +59,11 @@ pub fn get_settings(kiosk: State<'_, Kiosk>) -> SettingsView {
 }
 
 #[tauri::command]
-pub async fn save_settings<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn save_settings(
     kiosk: State<'_, Kiosk>,
     settings: SettingsInput,
 ) -> Result<SettingsView> {
-    let saved = kiosk.save_settings(settings).await?;
-    crate::settings::save(&app, &saved.settings, saved.token.as_ref()).map_err(|e| {
-        tracing::error!("settings could not be written: {e}");
-        kiosk.localize(KioskError::new(
-            kiosk_core::ErrorKind::Internal,
-            kiosk_core::text::SAVE_FAILED,
-        ))
-    })?;
-    Ok(saved.view)
+    kiosk.save_settings(settings).await
 }
 
 #[tauri::command]
@@ -88,7 +79,7 @@ pub fn lock_admin(kiosk: State<'_, Kiosk>) {
 #[tauri::command]
 pub fn quit_app<R: Runtime>(app: AppHandle<R>, kiosk: State<'_, Kiosk>) -> Result<()> {
     if !kiosk.may_quit() {
-        return Err(kiosk.localize(KioskError::not_allowed(kiosk_core::text::ADMIN_LOCKED)));
+        return Err(KioskError::not_allowed(kiosk_core::text::ADMIN_LOCKED));
     }
     app.exit(0);
     Ok(())

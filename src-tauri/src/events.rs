@@ -1,5 +1,6 @@
 //! Event names (docs/ipc.md, "Events") and the sink that turns the core's events into Tauri
-//! events for the UI.
+//! events for the UI. Each door event reaches the UI once: the one that opened the PIN on screen
+//! as `pin://opened` (carrying the event), every other as `door://event`.
 
 use kiosk_core::{Connection, DoorEvent, EventSink, PinExpired, PinOpened};
 use tauri::{AppHandle, Emitter, Runtime};

@@ -8,7 +8,7 @@ mod settings;
 use std::sync::Arc;
 
 use clap::Parser;
-use kiosk_core::{Kiosk, LaunchOptions, Startup};
+use kiosk_core::{Kiosk, KioskConfig, LaunchOptions};
 use tauri::{Builder, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 /// Builds the app around an already parsed command line; tests pass `tauri::test::mock_builder()`.
@@ -31,20 +31,17 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: LaunchOptions) -> Buil
             commands::quit_app,
         ])
         .setup(move |app| {
-            let (stored, stored_token) = settings::load(app.handle());
-            let startup = Startup {
-                stored,
-                stored_token,
+            let config = KioskConfig {
                 launch: launch.clone(),
-                data_dir: settings::data_dir(app.handle()),
-                ..Startup::default()
+                storage: settings::storage(app.handle()),
+                ..KioskConfig::default()
             };
             let sink = Arc::new(events::TauriSink(app.handle().clone()));
-            let kiosk = match tauri::async_runtime::block_on(kiosk_core::start(startup, sink)) {
+            let kiosk = match tauri::async_runtime::block_on(Kiosk::start(config, sink)) {
                 Ok(k) => k,
                 Err(e) => {
                     // Only the embedded emulator failing to bind gets here: say so and stop.
-                    eprintln!("acses-kiosk: cannot start: {}", e.message);
+                    eprintln!("acses-kiosk: cannot start: {e}");
                     std::process::exit(1);
                 }
             };

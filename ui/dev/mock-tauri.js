@@ -22,14 +22,6 @@
   let failLeft = q.has('failCount') ? Number(q.get('failCount')) : Infinity;
   const failKind = q.get('fail');
 
-  const MESSAGES = {
-    offline: 'Cannot reach the locker service. Check the network.',
-    unauthorized: "The kiosk's API token was rejected. Ask an administrator to check the settings.",
-    rateLimited: 'The locker service is busy. Trying again in a moment.',
-    maintenance: 'The locker service is down for maintenance. Please try again later.',
-    server: 'The locker service had a problem. Please try again.',
-  };
-
   const today = (h, m) => {
     const d = new Date();
     d.setHours(h, m, 0, 0);
@@ -54,11 +46,10 @@
     { id: '160', name: 'Old cabinet', active: false },
   ].filter((l, i) => i < lockerCount || !l.active);
 
-  const ACTION_TEXT = { dropoff: 'keys returned', checkout: 'keys picked up', expired: 'PIN expired', registered: 'booking registered', unknown: 'door event' };
   let seq = 0;
   const event = (minutesAgo, cell, action, bookingName, lockerId = '151') => ({
     eventId: `ev-${++seq}`, at: ago(minutesAgo), lockerId, cell: String(cell), action,
-    actionText: ACTION_TEXT[action], bookingName, matchesPin: false,
+    bookingName, matchesPin: false,
   });
   const events = q.get('empty') ? [] : [
     event(3, 7, 'dropoff', 'GJ-412-X Jan de Vries'),
@@ -118,31 +109,32 @@
       `<rect width="${size}" height="${size}" fill="#fff"/><path fill="#000" d="${d}"/></svg>`;
   }
 
-  const fail = (kind, message) => { throw { kind, message }; };
+  // Errors as the backend sends them: a kind, a code the UI words, the refused field.
+  const fail = (kind, code, field) => { throw field ? { kind, code, field } : { kind, code }; };
   const DATA_COMMANDS = new Set(['list_appointments', 'find_appointment', 'list_lockers', 'request_pin', 'recent_events', 'simulate_door']);
 
   const commands = {
     app_info: () => ({ ...info }),
     connection_status: () => (failKind && failLeft > 0
-      ? { state: failKind === 'server' ? 'error' : failKind, message: MESSAGES[failKind], lastOkAt: ago(12), latencyMs: null }
-      : { state: 'ok', message: null, lastOkAt: new Date().toISOString(), latencyMs: 84 }),
+      ? { state: failKind === 'server' ? 'error' : failKind, code: failKind, lastOkAt: ago(12), latencyMs: null }
+      : { state: 'ok', code: null, lastOkAt: new Date().toISOString(), latencyMs: 84 }),
     list_appointments: () => appointments.map((a) => ({ ...a })),
     find_appointment: ({ id }) => {
-      if (!Number.isSafeInteger(id) || id <= 0) fail('invalidInput', 'The appointment number must be a positive whole number.');
-      if (id === 404) fail('notFound', 'Appointment not found.');
+      if (!Number.isSafeInteger(id) || id <= 0) fail('invalidInput', 'invalidAppointment');
+      if (id === 404) fail('notFound', 'notFound');
       const a = appointments.find((x) => x.id === id);
       return a ? { ...a } : { id, licensePlate: null, customerName: null, plannedAt: null, keysInLocker: null };
     },
     list_lockers: () => lockers.filter((l) => l.active).map((l) => ({ ...l })),
     request_pin: ({ request }) => {
       const { action, appointmentId, lockerId } = request || {};
-      if (!['pickup', 'dropBack', 'assistPickup'].includes(action)) fail('invalidInput', 'Unknown action.');
-      if (lockerId != null && !lockers.some((l) => l.id === lockerId && l.active)) fail('invalidInput', `Locker ${lockerId} is not an active locker of this location.`);
+      if (!['pickup', 'dropBack', 'assistPickup'].includes(action)) throw `unknown variant \`${action}\``;
+      if (lockerId != null && !lockers.some((l) => l.id === lockerId && l.active)) fail('invalidInput', 'invalidLocker');
       const a = appointments.find((x) => x.id === appointmentId);
       const base = { action, appointmentId, lockerId: lockerId || '151', issuedAt: new Date().toISOString() };
       if (action !== 'dropBack' && a && a.keysInLocker === false) {
         ticket = null;
-        return { ...base, pin: null, qrSvg: null, expiresAt: null, noPinReason: 'The keys of this appointment are not in the locker.' };
+        return { ...base, pin: null, qrSvg: null, expiresAt: null, noPinReason: 'noPinKeysOut' };
       }
       const pin = String(100000 + Math.floor(Math.random() * 900000));
       ticket = { ...base, pin, qrSvg: fakeQr(pin), expiresAt: new Date(Date.now() + 15 * 60000).toISOString(), noPinReason: null };
@@ -150,8 +142,8 @@
     },
     cancel_pin: () => { ticket = null; return null; },
     simulate_door: () => {
-      if (!info.simulateAvailable) fail('notAllowed', 'Simulating a door is only possible in demo or developer mode.');
-      if (!ticket || !ticket.pin) fail('notAllowed', 'There is no PIN on screen to simulate.');
+      if (!info.simulateAvailable) fail('notAllowed', 'simulateNotAllowed');
+      if (!ticket || !ticket.pin) fail('notAllowed', 'noPinToSimulate');
       const t = ticket;
       setTimeout(() => {
         const a = appointments.find((x) => x.id === t.appointmentId);
@@ -159,7 +151,7 @@
         const ev = { ...event(0, 1 + Math.floor(Math.random() * 16), action, a ? `${a.licensePlate || ''} ${a.customerName || ''}`.trim() : null, t.lockerId), matchesPin: true };
         events.unshift(ev);
         if (a) a.keysInLocker = action === 'dropoff';
-        emit('door://event', ev);
+        // The door of the PIN on screen comes only as pin://opened, carrying the event.
         const { qrSvg, ...withoutQr } = t;
         emit('pin://opened', { ticket: withoutQr, event: ev });
         ticket = null;
@@ -168,19 +160,17 @@
     },
     recent_events: ({ limit } = {}) => events.slice(0, limit || 20).map((e) => ({ ...e })),
     get_settings: () => {
-      if (info.kiosk && !unlocked) fail('notAllowed', 'Unlock the settings with the admin PIN first.');
+      if (info.kiosk && !unlocked) fail('notAllowed', 'adminLocked');
       return { ...settings };
     },
     save_settings: ({ settings: s }) => {
-      if (info.kiosk && !unlocked) fail('notAllowed', 'Unlock the settings with the admin PIN first.');
-      const problems = [];
-      if (s.apiBaseUrl && !/^https?:\/\/\S+$/.test(s.apiBaseUrl)) problems.push('API base URL: must start with http:// or https://');
-      if (!Number.isSafeInteger(s.locationId) || s.locationId <= 0) problems.push('Location ID: must be a positive whole number');
-      for (const k of ['activePollMs', 'idlePollMs']) {
-        if (!Number.isSafeInteger(s[k]) || s[k] < 500 || s[k] > 600000) problems.push(`${k === 'activePollMs' ? 'Active' : 'Idle'} poll interval: must be between 500 and 600000 ms`);
-      }
-      if (s.adminPin && !/^\d{4,8}$/.test(s.adminPin)) problems.push('Admin PIN: 4 to 8 digits');
-      if (problems.length) fail('invalidInput', problems.join('; '));
+      if (info.kiosk && !unlocked) fail('notAllowed', 'adminLocked');
+      // The first refused field, as the backend refuses the whole input.
+      if (s.apiBaseUrl && !/^https?:\/\/\S+$/.test(s.apiBaseUrl)) fail('invalidInput', 'settingUrlScheme', 'apiBaseUrl');
+      if (!Number.isSafeInteger(s.locationId) || s.locationId <= 0) fail('invalidInput', 'settingLocation', 'locationId');
+      if (!Number.isSafeInteger(s.activePollMs) || s.activePollMs < 200 || s.activePollMs > 10000) fail('invalidInput', 'settingActivePoll', 'activePollMs');
+      if (!Number.isSafeInteger(s.idlePollMs) || s.idlePollMs < 2000 || s.idlePollMs > 600000) fail('invalidInput', 'settingIdlePoll', 'idlePollMs');
+      if (s.adminPin && !/^\d{4,8}$/.test(s.adminPin)) fail('invalidInput', 'settingAdminPin', 'adminPin');
       const { token, adminPin, ...rest } = s;
       settings = { ...settings, ...rest, tokenSet: settings.tokenSet || Boolean(token), adminPinSet: settings.adminPinSet || Boolean(adminPin) };
       info.language = settings.language;
@@ -192,7 +182,7 @@
     unlock_admin: ({ pin }) => (unlocked = pin === '1234'),
     lock_admin: () => { unlocked = false; return null; },
     quit_app: () => {
-      if (info.kiosk && !unlocked) fail('notAllowed', 'Unlock with the admin PIN first.');
+      if (info.kiosk && !unlocked) fail('notAllowed', 'adminLocked');
       document.body.textContent = '(mock) the app would exit now.';
       return null;
     },
@@ -203,11 +193,11 @@
     calls.push(cmd);
     await new Promise((r) => setTimeout(r, LATENCY));
     const fn = commands[cmd];
-    if (!fn) throw { kind: 'internal', message: `Unknown command ${cmd}` };
+    if (!fn) throw { kind: 'internal', detail: `Unknown command ${cmd}` };
     if (failKind && DATA_COMMANDS.has(cmd) && failLeft > 0) {
       failLeft -= 1;
       if (failLeft === 0) setTimeout(() => emit('connection://status', commands.connection_status()), 50);
-      throw { kind: failKind, message: MESSAGES[failKind] || 'Something went wrong.' };
+      throw { kind: failKind, code: failKind };
     }
     return fn(args || {});
   }

@@ -1,5 +1,6 @@
 // The only module that touches window.__TAURI__. Commands and events follow
-// docs/ipc.md exactly; every failure becomes { kind, message }.
+// docs/ipc.md exactly; every failure becomes { kind, code?, field?, detail? },
+// which the UI words (i18n.js errorText).
 
 const KNOWN_KINDS = new Set([
   'unauthorized', 'rateLimited', 'maintenance', 'server', 'offline', 'notFound',
@@ -15,23 +16,30 @@ export function available() {
   return Boolean(t && t.core && typeof t.core.invoke === 'function');
 }
 
-/** Turn whatever a rejected invoke gives us into { kind, message }. */
+const text = (v) => (typeof v === 'string' && v.trim() ? v : undefined);
+
+/**
+ * Turn whatever a rejected invoke gives us into { kind, code?, field?, detail? }:
+ * the backend's own error keeps its code (worded by the catalogue), the refused
+ * setting (`field`) and words that are not ours (`detail`); anything else (Tauri
+ * refusing the arguments, a thrown Error) is an internal error with its text as detail.
+ */
 export function normaliseError(err) {
   if (err && typeof err === 'object' && typeof err.kind === 'string') {
-    const kind = KNOWN_KINDS.has(err.kind) ? err.kind : 'internal';
-    const message = typeof err.message === 'string' && err.message.trim() ? err.message : '';
-    // The refused setting, for invalidInput from save_settings.
-    const field = typeof err.field === 'string' ? err.field : undefined;
-    return field ? { kind, message, field } : { kind, message };
+    const out = { kind: KNOWN_KINDS.has(err.kind) ? err.kind : 'internal' };
+    for (const key of ['code', 'field', 'detail']) {
+      if (text(err[key])) out[key] = err[key];
+    }
+    return out;
   }
-  if (typeof err === 'string' && err.trim()) return { kind: 'internal', message: err };
-  if (err instanceof Error && err.message) return { kind: 'internal', message: err.message };
-  return { kind: 'internal', message: '' };
+  if (text(err)) return { kind: 'internal', detail: err };
+  if (err instanceof Error && text(err.message)) return { kind: 'internal', detail: err.message };
+  return { kind: 'internal' };
 }
 
 async function call(command, args) {
   if (!available()) {
-    throw { kind: 'internal', message: '', noBackend: true };
+    throw { kind: 'internal', noBackend: true };
   }
   try {
     return await tauri().core.invoke(command, args);
@@ -57,6 +65,8 @@ export const unlockAdmin = (pin) => call('unlock_admin', { pin });
 export const lockAdmin = () => call('lock_admin');
 export const quitApp = () => call('quit_app');
 
+// Each door event arrives once: the one that opened the PIN on screen inside
+// pin://opened ({ ticket, event }), every other as door://event.
 export const EVENTS = Object.freeze({
   door: 'door://event',
   pinOpened: 'pin://opened',

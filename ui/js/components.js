@@ -3,18 +3,10 @@
 
 import { h } from './dom.js';
 import { icon, spinner } from './icons.js';
-import { t, formatTime, formatDay, isToday } from './i18n.js';
+import { t, errorText, formatTime, formatDay, isToday } from './i18n.js';
 
-/**
- * The sentence to show for a normalised error { kind, message }. The backend
- * writes `message` in the language of the settings (the UI's language too);
- * ours by kind only when it sent none.
- */
-export function describeError(err) {
-  if (!err) return t('error.internal');
-  if (err.noBackend) return t('error.noBackend');
-  return err.message || t(`error.${err.kind}`);
-}
+/** The sentence to show for a normalised error (see i18n.js errorText). */
+export const describeError = errorText;
 
 function errorIconName(kind) {
   switch (kind) {
@@ -50,14 +42,11 @@ export function stateBlock({ kind, title, hint, iconName, action }) {
     action || null);
 }
 
-/** Words for a door event's action ("keys taken out"). */
+/** Words for a door event's action ("keys taken out"); the backend sends only the action. */
 export function doorActionText(event) {
-  // Ours by action kind, so events received before a language switch follow it;
-  // the backend's words for an action we do not know.
   const key = `door.${event.action}`;
   const text = t(key);
-  if (text !== key && event.action !== 'unknown') return text;
-  return event.actionText || t('door.unknown');
+  return text !== key ? text : t('door.unknown');
 }
 
 /** One door event in words: "10:42 · cell 7 · keys returned". */

@@ -3,13 +3,12 @@
 // screen whose button was tapped, so it can show them in place.
 
 import * as api from './api.js';
-import { t } from './i18n.js';
 
 export function createFlow(ctx) {
   const { state } = ctx;
 
   function current() {
-    if (!state.flow) throw { kind: 'internal', message: t('error.internal'), local: true };
+    if (!state.flow) throw { kind: 'internal', local: true };
     return state.flow;
   }
 
@@ -39,7 +38,7 @@ export function createFlow(ctx) {
     }
     const lockers = (await api.listLockers()).filter((l) => l && l.active !== false);
     if (state.flow !== flow) return;
-    if (lockers.length === 0) throw { kind: 'internal', message: t('error.noLocker'), local: true };
+    if (lockers.length === 0) throw { kind: 'internal', code: 'noLocker', local: true };
     flow.lockers = lockers;
     if (lockers.length === 1) {
       // One locker: nothing to choose. The PIN screen says which one it is.

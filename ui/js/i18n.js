@@ -1,7 +1,9 @@
-// All user-facing words. One catalogue per language, same keys in each
-// (ui/tests/i18n.test.mjs fails when they differ). t('key', {name: value}) fills
-// {name} placeholders. Sentences from the backend (errors, door events) arrive
-// already in the language of the settings (kiosk-core's catalogues).
+// Every sentence a person reads on screen, the backend's too. One catalogue per
+// language, same keys in each (ui/tests/i18n.test.mjs fails when they differ).
+// t('key', {name: value}) fills {name} placeholders. The backend sends codes, not
+// sentences: an error's or a connection's `code` is worded by `error.<code>`
+// (kiosk-core's text.rs lists them; its tests fail when one is missing here), a
+// door event's `action` by `door.<action>`.
 
 const en = {
   'app.name': 'ACSES Key Locker',
@@ -51,7 +53,7 @@ const en = {
   'door.checkout': 'keys taken out',
   'door.expired': 'PIN expired',
   'door.registered': 'booking registered',
-  'door.unknown': 'door event',
+  'door.unknown': 'unknown event',
   'door.cell': 'cell {cell}',
   'door.noTime': '–:–',
   'door.yourPin': 'this PIN',
@@ -181,19 +183,51 @@ const en = {
   'keypad.ok': 'OK',
   'keypad.empty': 'Type a number',
 
+  // By kind, for an error whose code this catalogue does not know.
+  'error.invalidInput': 'Some input is not valid.',
+  'error.notAllowed': 'This is not allowed here.',
+  'error.noBackend': 'The kiosk program is not running behind this screen.',
+
+  // The codes the core sends (kiosk-core’s text.rs, whose tests fail when one is missing here);
+  // unauthorized ... internal are also error kinds.
   'error.unauthorized': 'The kiosk’s API token was rejected. Ask an administrator to check the settings.',
-  'error.rateLimited': 'The locker service is busy. Trying again in a moment.',
+  'error.rateLimited': 'The locker service is busy right now. Trying again in a moment.',
   'error.maintenance': 'The locker service is down for maintenance. Please try again later.',
   'error.server': 'The locker service had a problem. Please try again.',
-  'error.offline': 'Cannot reach the locker service. Check the network.',
+  'error.offline': 'Cannot reach the locker service. Check the network connection.',
   'error.notFound': 'Appointment not found.',
-  'error.badRequest': 'The locker service refused the request.',
-  'error.invalidInput': 'Some input is not valid.',
-  'error.busy': 'Still working on it…',
-  'error.notAllowed': 'This is not allowed here.',
+  'error.badRequest': 'The locker service did not accept the request.',
   'error.internal': 'Something went wrong.',
-  'error.noBackend': 'The kiosk program is not running behind this screen.',
+  'error.methodNotAllowed': 'The locker service refused the request. The kiosk may need an update.',
+  'error.unreadableAnswer': 'The locker service sent an answer the kiosk does not understand.',
+  'error.config': 'The kiosk’s connection settings are not valid. Ask an administrator.',
+  'error.busy': 'That request is already on its way.',
+  'error.simulateNotAllowed': 'Opening a door by simulation is only possible in demo or developer mode.',
+  'error.noPinToSimulate': 'There is no PIN on screen to open a door with.',
+  'error.adminLocked': 'Enter the administrator PIN first.',
+  'error.adminPinRequired': 'A kiosk needs an administrator PIN: set one (4 to 8 digits) before anything else.',
   'error.noLocker': 'This location has no active locker.',
+  'error.severalLockers': 'This location has several key lockers. Choose one.',
+  'error.invalidAppointment': 'The appointment number must be a positive number.',
+  'error.invalidNote': 'The note number must be a positive number.',
+  'error.invalidLocker': 'The locker id is not valid.',
+  'error.noPinKeysOut': 'The locker service gave no PIN: the keys for this appointment are not in the locker.',
+  'error.noPinNoCell': 'The locker service gave no PIN: no cell could be reserved for these keys. Ask the service desk.',
+  'error.settingUrlParse': 'This is not a web address (example: https://claire.example/api/acses).',
+  'error.settingUrlScheme': 'The address must start with https:// (or http:// for this computer only).',
+  'error.settingUrlHttps': 'Only addresses on this computer may use http://; use https://.',
+  'error.settingUrlHost': 'The address has no host name.',
+  'error.settingLocation': 'The location number must be greater than 0.',
+  'error.settingLocker': 'Leave the locker empty or give its id (letters and digits, at most 64).',
+  'error.settingLanguage': 'The language must be "en" or "nl".',
+  'error.settingActivePoll': 'The fast check interval must be between 200 and 10000 ms.',
+  'error.settingIdlePoll': 'The idle check interval must be between 2000 and 600000 ms.',
+  'error.settingPollOrder': 'The fast check interval cannot be longer than the idle one.',
+  'error.settingAdminPin': 'The administrator PIN must be 4 to 8 digits.',
+  'error.settingToken': 'The API token cannot contain spaces or line breaks.',
+  'error.settingHash': 'The administrator PIN could not be stored.',
+  'error.noToken': 'The kiosk has no API token yet. Ask an administrator to enter it in the settings.',
+  'error.saveFailed': 'The settings are in use but could not be written to disk; they will be lost on restart.',
 };
 
 const nl = {
@@ -244,7 +278,7 @@ const nl = {
   'door.checkout': 'sleutel uit de kluis gehaald',
   'door.expired': 'pincode verlopen',
   'door.registered': 'reservering aangemaakt',
-  'door.unknown': 'deurmelding',
+  'door.unknown': 'onbekende gebeurtenis',
   'door.cell': 'vak {cell}',
   'door.noTime': '–:–',
   'door.yourPin': 'deze pincode',
@@ -374,19 +408,51 @@ const nl = {
   'keypad.ok': 'OK',
   'keypad.empty': 'Toets een nummer in',
 
+  // By kind, for an error whose code this catalogue does not know.
+  'error.invalidInput': 'Niet alles is goed ingevuld.',
+  'error.notAllowed': 'Dat kan hier niet.',
+  'error.noBackend': 'Het kioskprogramma draait niet achter dit scherm.',
+
+  // The codes the core sends (kiosk-core’s text.rs, whose tests fail when one is missing here);
+  // unauthorized ... internal are also error kinds.
   'error.unauthorized': 'Het API-token van de kiosk is geweigerd. Vraag een beheerder de instellingen te controleren.',
   'error.rateLimited': 'De kluisdienst heeft het nu te druk. De kiosk probeert het zo opnieuw.',
   'error.maintenance': 'De kluisdienst is in onderhoud. Probeer het later opnieuw.',
   'error.server': 'De kluisdienst had een storing. Probeer het opnieuw.',
-  'error.offline': 'De kluisdienst is niet bereikbaar. Controleer het netwerk.',
+  'error.offline': 'De kluisdienst is niet bereikbaar. Controleer de netwerkverbinding.',
   'error.notFound': 'Afspraak niet gevonden.',
-  'error.badRequest': 'De kluisdienst heeft het verzoek geweigerd.',
-  'error.invalidInput': 'Niet alles is goed ingevuld.',
-  'error.busy': 'Nog bezig…',
-  'error.notAllowed': 'Dat kan hier niet.',
+  'error.badRequest': 'De kluisdienst heeft het verzoek niet aangenomen.',
   'error.internal': 'Er ging iets mis.',
-  'error.noBackend': 'Het kioskprogramma draait niet achter dit scherm.',
+  'error.methodNotAllowed': 'De kluisdienst weigerde het verzoek. Misschien heeft de kiosk een update nodig.',
+  'error.unreadableAnswer': 'De kluisdienst stuurde een antwoord dat de kiosk niet begrijpt.',
+  'error.config': 'De verbindingsinstellingen van de kiosk kloppen niet. Vraag een beheerder.',
+  'error.busy': 'Dat verzoek is al onderweg.',
+  'error.simulateNotAllowed': 'Een deur openen door simulatie kan alleen in demo- of ontwikkelaarsmodus.',
+  'error.noPinToSimulate': 'Er staat geen pincode op het scherm om een deur mee te openen.',
+  'error.adminLocked': 'Voer eerst de beheerderspincode in.',
+  'error.adminPinRequired': 'Een kiosk heeft een beheerderspincode nodig: stel die eerst in (4 tot 8 cijfers).',
   'error.noLocker': 'Deze vestiging heeft geen actieve kluis.',
+  'error.severalLockers': 'Deze vestiging heeft meerdere sleutelkluizen. Kies er een.',
+  'error.invalidAppointment': 'Het afspraaknummer moet een positief getal zijn.',
+  'error.invalidNote': 'Het notitienummer moet een positief getal zijn.',
+  'error.invalidLocker': 'Het kluisnummer is niet geldig.',
+  'error.noPinKeysOut': 'De kluisdienst gaf geen pincode: de sleutels van deze afspraak zitten niet in de kluis.',
+  'error.noPinNoCell': 'De kluisdienst gaf geen pincode: er is geen vak vrij voor deze sleutels. Vraag het aan de balie.',
+  'error.settingUrlParse': 'Dit is geen webadres (voorbeeld: https://claire.example/api/acses).',
+  'error.settingUrlScheme': 'Het adres moet beginnen met https:// (of http:// voor alleen deze computer).',
+  'error.settingUrlHttps': 'Alleen adressen op deze computer mogen http:// gebruiken; gebruik https://.',
+  'error.settingUrlHost': 'Er staat geen servernaam in het adres.',
+  'error.settingLocation': 'Het vestigingsnummer moet groter zijn dan 0.',
+  'error.settingLocker': 'Laat de kluis leeg of vul het nummer in (letters en cijfers, hoogstens 64).',
+  'error.settingLanguage': 'De taal moet "en" of "nl" zijn.',
+  'error.settingActivePoll': 'Het snelle controle-interval moet tussen 200 en 10000 ms liggen.',
+  'error.settingIdlePoll': 'Het rustige controle-interval moet tussen 2000 en 600000 ms liggen.',
+  'error.settingPollOrder': 'Het snelle controle-interval mag niet langer zijn dan het rustige.',
+  'error.settingAdminPin': 'De beheerderspincode moet 4 tot 8 cijfers hebben.',
+  'error.settingToken': 'Het API-token mag geen spaties of regeleinden bevatten.',
+  'error.settingHash': 'De beheerderspincode kon niet worden opgeslagen.',
+  'error.noToken': 'De kiosk heeft nog geen API-token. Vraag een beheerder het in de instellingen in te vullen.',
+  'error.saveFailed': 'De instellingen zijn actief, maar konden niet op schijf worden bewaard; na een herstart zijn ze weg.',
 };
 
 export const catalogues = Object.freeze({ en, nl });
@@ -442,6 +508,25 @@ export function t(key, params) {
       params[name] == null ? m : String(params[name]));
   }
   return text;
+}
+
+/** The sentence for a code the backend sent (`error.<code>`), or null for one we do not know. */
+export function codeText(code) {
+  return typeof code === 'string' && code && has(`error.${code}`) ? t(`error.${code}`) : null;
+}
+
+/**
+ * The sentence to show for a normalised error { kind, code?, detail?, message? }:
+ * `message` when the UI worded it itself, `detail` (words that are not ours, such
+ * as the service's own reason for a 400) as it is, else the code's sentence, else
+ * the kind's.
+ */
+export function errorText(err) {
+  if (!err) return t('error.internal');
+  if (err.noBackend) return t('error.noBackend');
+  if (typeof err.message === 'string' && err.message) return err.message;
+  if (typeof err.detail === 'string' && err.detail) return err.detail;
+  return codeText(err.code) || codeText(err.kind) || t('error.internal');
 }
 
 function locale() {

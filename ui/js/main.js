@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { h, replace } from './dom.js';
 import { icon, spinner } from './icons.js';
-import { t, setLanguage, formatTime, formatTimeSeconds, formatDay } from './i18n.js';
+import { t, codeText, setLanguage, formatTime, formatTimeSeconds, formatDay } from './i18n.js';
 import { createIdle } from './idle.js';
 import { createScanner } from './scanner.js';
 import { createFlow } from './flow.js';
@@ -40,7 +40,7 @@ const bus = {
 const state = {
   info: null, // AppInfo, null until app_info answers
   infoError: null,
-  connection: { state: 'connecting', message: null, lastOkAt: null, latencyMs: null },
+  connection: { state: 'connecting', code: null, lastOkAt: null, latencyMs: null },
   flow: null, // { action, appointment, lockers, locker, noteId, ticket }
   scanned: null, // appointment scanned on Home: { id, appointment?, error? }
   adminUnlocked: false, // settings unlocked with the admin PIN (kiosk mode)
@@ -74,7 +74,8 @@ function connectionPill() {
     rateLimited: 'hourglass', maintenance: 'wrench', error: 'alert',
   }[s];
   const details = [];
-  if (c.message) details.push(c.message);
+  const why = codeText(c.code);
+  if (why) details.push(why);
   if (s === 'ok' && Number.isFinite(c.latencyMs)) details.push(t('conn.latency', { ms: Math.round(c.latencyMs) }));
   if (s !== 'ok' && c.lastOkAt && formatTime(c.lastOkAt)) details.push(t('conn.lastOk', { time: formatTime(c.lastOkAt) }));
   return h('div', {
@@ -306,12 +307,18 @@ go('home');
 // Load first, then listen (events are not queued); both are started at once
 // and screens merge/de-duplicate what arrives twice.
 api.listen(api.EVENTS.door, (e) => e && bus.emit('door', e));
-api.listen(api.EVENTS.pinOpened, (p) => p && bus.emit('pinOpened', p));
+// The door event that opened the PIN on screen comes only inside pin://opened: the feed takes it
+// from there.
+api.listen(api.EVENTS.pinOpened, (p) => {
+  if (!p) return;
+  if (p.event) bus.emit('door', p.event);
+  bus.emit('pinOpened', p);
+});
 api.listen(api.EVENTS.pinExpired, (p) => bus.emit('pinExpired', p || {}));
 api.listen(api.EVENTS.connection, setConnection);
 loadInfo();
 api.connectionStatus().then(setConnection, (err) => {
-  if (err && err.noBackend) setConnection({ state: 'error', message: t('error.noBackend') });
+  if (err && err.noBackend) setConnection({ state: 'error', code: 'noBackend' });
 });
 
 // Dev preview only: ui/dev/preview.html sets this flag to jump to a screen.

@@ -64,3 +64,61 @@ test('the Dutch catalogue is Dutch, not English left behind', () => {
     .filter((k) => !same.has(k) && catalogues.nl[k] === catalogues.en[k]);
   assert.deepEqual(untranslated, []);
 });
+
+// --- The backend's codes (kiosk-core's text.rs checks that each has an `error.<code>` entry) ---
+
+/** The numbers, addresses and quoted values of a sentence: a translation must keep them. */
+function facts(s) {
+  const numbers = s.split(/\D+/).filter(Boolean);
+  const words = s.split(/\s+/)
+    .filter((w) => w.includes('://') || w.startsWith('"'))
+    .map((w) => w.replace(/[.,;)]+$/, ''));
+  return [...numbers, ...words].sort();
+}
+
+test('error sentences keep their numbers, addresses and shape in every language', () => {
+  const errors = Object.keys(catalogues.en).filter((k) => k.startsWith('error.'));
+  assert.ok(errors.length > 40, `only ${errors.length} error sentences`);
+  for (const key of errors) {
+    for (const lang of LANGUAGES) {
+      const text = catalogues[lang][key];
+      assert.deepEqual(facts(text), facts(catalogues.en[key]), `${lang} ${key}`);
+      // A full sentence stays one in translation.
+      assert.equal(text.endsWith('.') || text.endsWith('…'), catalogues.en[key].endsWith('.') || catalogues.en[key].endsWith('…'), `${lang} ${key}`);
+    }
+  }
+});
+
+test('the sentences say what the workshop needs to hear', () => {
+  assert.match(catalogues.en['error.unauthorized'], /check the settings/);
+  assert.match(catalogues.en['error.noToken'], /no API token/);
+  assert.match(catalogues.en['error.noPinKeysOut'], /not in the locker/);
+  assert.match(catalogues.en['error.offline'], /Cannot reach/);
+  assert.match(catalogues.nl['error.offline'], /niet bereikbaar/);
+  assert.match(catalogues.nl['error.settingLocation'], /vestigingsnummer moet groter zijn dan 0/);
+});
+
+test('errors are worded from their code in the language in force; words not ours pass as they are', async () => {
+  const { errorText, codeText, setLanguage, language } = await import('../js/i18n.js');
+  const before = language();
+  try {
+    setLanguage('nl');
+    const refused = { kind: 'invalidInput', code: 'invalidAppointment' };
+    assert.equal(errorText(refused), catalogues.nl['error.invalidAppointment']);
+    assert.equal(errorText({ kind: 'unauthorized', code: 'unauthorized' }), catalogues.nl['error.unauthorized']);
+    // The service's own reason for a 400 is not ours to translate.
+    const server = { kind: 'badRequest', code: 'badRequest', detail: 'appointment 7 has no keys' };
+    assert.equal(errorText(server), 'appointment 7 has no keys');
+    // A code this UI does not know: the kind's sentence.
+    assert.equal(errorText({ kind: 'notAllowed', code: 'fromTheFuture' }), catalogues.nl['error.notAllowed']);
+    assert.equal(errorText({ kind: 'whatever' }), catalogues.nl['error.internal']);
+    assert.equal(errorText(null), catalogues.nl['error.internal']);
+    assert.equal(codeText('fromTheFuture'), null);
+    assert.equal(codeText(null), null);
+    setLanguage('en');
+    assert.equal(errorText(refused), catalogues.en['error.invalidAppointment']);
+    assert.equal(codeText('noPinKeysOut'), catalogues.en['error.noPinKeysOut']);
+  } finally {
+    setLanguage(before);
+  }
+});

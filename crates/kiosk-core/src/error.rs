@@ -1,10 +1,13 @@
-//! The error that crosses IPC: `{"kind": "...", "message": "<sentence>"}` (docs/ipc.md, "Errors"),
-//! plus `"field"` when a setting was refused.
+//! The error that crosses IPC: `{"kind": "...", "code": "...", "field"?: "...", "detail"?: "..."}`
+//! (docs/ipc.md, "Errors"). `kind` is what the UI branches on, `code` what it words (one of
+//! [`crate::text`]), `field` the refused setting and `detail` words that are not ours (a 400's own
+//! message from the service), shown as they are. Here too: the one table that says what each API
+//! failure means, both as an error kind and as the connection state the watcher shows.
 
 use serde::Serialize;
 
-use crate::settings::Language;
-use crate::{i18n, text};
+use crate::payload::ConnectionState;
+use crate::text;
 
 /// What went wrong, as the UI branches on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -23,46 +26,42 @@ pub enum ErrorKind {
     Internal,
 }
 
-/// An error the UI shows as is: `message` is already a sentence a mechanic understands.
+/// An error for the UI: its kind, and the code of the sentence the UI shows for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("{message}")]
+#[error("{code}{}", detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
 pub struct KioskError {
     pub kind: ErrorKind,
-    pub message: String,
+    /// A code of [`crate::text`]; the UI's catalogue has its sentence (`error.<code>`).
+    pub code: &'static str,
     /// The refused setting (camelCase, as the UI names its fields), so the settings screen can
-    /// mark it whatever the language of `message`.
+    /// mark it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
+    /// Words that are not ours to translate (a 400's own message), shown instead of the code's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl KioskError {
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, code: &'static str) -> Self {
         Self {
             kind,
-            message: message.into(),
+            code,
             field: None,
+            detail: None,
         }
     }
 
-    /// The same error with its sentence in `lang` (see [`crate::i18n`]).
-    pub fn localized(mut self, lang: Language) -> Self {
-        let translated = i18n::tr(lang, &self.message);
-        if translated != self.message {
-            self.message = translated.to_owned();
-        }
-        self
-    }
-
-    pub fn invalid_input(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::InvalidInput, message)
+    pub fn invalid_input(code: &'static str) -> Self {
+        Self::new(ErrorKind::InvalidInput, code)
     }
 
     pub fn busy() -> Self {
         Self::new(ErrorKind::Busy, text::BUSY)
     }
 
-    pub fn not_allowed(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::NotAllowed, message)
+    pub fn not_allowed(code: &'static str) -> Self {
+        Self::new(ErrorKind::NotAllowed, code)
     }
 
     pub fn internal() -> Self {
@@ -70,8 +69,33 @@ impl KioskError {
     }
 }
 
-/// Each API failure as a kind the UI branches on and a sentence a mechanic understands. The
-/// technical detail (status, endpoint, body) goes to the log, not to the screen.
+/// What an API failure means: the error kind a command returns, the connection state the watcher
+/// shows when a poll fails this way, and the code of the sentence for both. One table, so a
+/// command and the status bar never disagree about the same failure.
+pub fn classify(e: &acses_api::Error) -> (ErrorKind, ConnectionState, &'static str) {
+    use acses_api::Error as E;
+    use ConnectionState as S;
+    use ErrorKind as K;
+    match e {
+        E::Unauthorized(_) => (K::Unauthorized, S::Unauthorized, text::UNAUTHORIZED),
+        E::RateLimited { .. } => (K::RateLimited, S::RateLimited, text::RATE_LIMITED),
+        E::Unavailable { .. } => (K::Maintenance, S::Maintenance, text::MAINTENANCE),
+        E::Server(_) => (K::Server, S::Error, text::SERVER),
+        E::Timeout { .. } | E::Connect { .. } | E::Transport { .. } => {
+            (K::Offline, S::Offline, text::OFFLINE)
+        }
+        E::NotFound(_) => (K::NotFound, S::Error, text::NOT_FOUND),
+        E::BadRequest(_) => (K::BadRequest, S::Error, text::BAD_REQUEST),
+        E::MethodNotAllowed(_) => (K::Internal, S::Error, text::METHOD_NOT_ALLOWED),
+        E::Decode { .. } | E::TooLarge { .. } => (K::Server, S::Error, text::UNREADABLE_ANSWER),
+        E::Config(_) => (K::InvalidInput, S::Error, text::CONFIG),
+        E::Http(r) if r.status == 408 => (K::Offline, S::Offline, text::OFFLINE),
+        _ => (K::Internal, S::Error, text::INTERNAL),
+    }
+}
+
+/// Each API failure as a kind the UI branches on and the code of a sentence a mechanic
+/// understands. The technical detail (status, endpoint, body) goes to the log, not to the screen.
 impl From<acses_api::Error> for KioskError {
     fn from(e: acses_api::Error) -> Self {
         KioskError::from(&e)
@@ -80,37 +104,19 @@ impl From<acses_api::Error> for KioskError {
 
 impl From<&acses_api::Error> for KioskError {
     fn from(e: &acses_api::Error) -> Self {
-        use acses_api::Error as E;
-        let (kind, message): (ErrorKind, String) = match e {
-            E::Unauthorized(_) => (ErrorKind::Unauthorized, text::UNAUTHORIZED.into()),
-            E::RateLimited { .. } => (ErrorKind::RateLimited, text::RATE_LIMITED.into()),
-            E::Unavailable { .. } => (ErrorKind::Maintenance, text::MAINTENANCE.into()),
-            E::Server(_) => (ErrorKind::Server, text::SERVER.into()),
-            E::Timeout { .. } | E::Connect { .. } | E::Transport { .. } => {
-                (ErrorKind::Offline, text::OFFLINE.into())
-            }
-            E::NotFound(_) => (ErrorKind::NotFound, text::NOT_FOUND.into()),
-            // The service's own words are the best we have for a 400 (e.g. "appointment has no
-            // keys"); fall back to a generic sentence when it sent none.
-            E::BadRequest(r) => (
-                ErrorKind::BadRequest,
-                r.server_message()
-                    .filter(|m| m.len() <= 300)
-                    .unwrap_or_else(|| text::BAD_REQUEST.into()),
-            ),
-            E::MethodNotAllowed(_) => (ErrorKind::Internal, text::METHOD_NOT_ALLOWED.into()),
-            E::Decode { .. } | E::TooLarge { .. } => {
-                (ErrorKind::Server, text::UNREADABLE_ANSWER.into())
-            }
-            E::Config(_) => (ErrorKind::InvalidInput, text::CONFIG.into()),
-            E::Http(r) if r.status == 408 => (ErrorKind::Offline, text::OFFLINE.into()),
-            _ => (ErrorKind::Internal, text::INTERNAL.into()),
+        let (kind, _, code) = classify(e);
+        // The service's own words are the best we have for a 400 (e.g. "appointment has no
+        // keys"); the code's sentence stands in when it sent none.
+        let detail = match e {
+            acses_api::Error::BadRequest(r) => r.server_message().filter(|m| m.len() <= 300),
+            _ => None,
         };
         tracing::debug!(error = %e, ?kind, "locker service call failed");
         KioskError {
             kind,
-            message,
+            code,
             field: None,
+            detail,
         }
     }
 }
@@ -120,25 +126,26 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    fn status(code: u16, body: &str) -> KioskError {
+    fn error(code: u16, body: &str) -> acses_api::Error {
         acses_api::Error::from_status(
             "POST /v1/employees/pickup",
             code,
             Some(Duration::from_secs(3)),
             body.as_bytes(),
         )
-        .into()
+    }
+
+    fn status(code: u16, body: &str) -> KioskError {
+        error(code, body).into()
     }
 
     #[test]
-    fn serializes_as_kind_and_message() {
+    fn serializes_as_kind_and_code() {
         let v = serde_json::to_value(KioskError::busy()).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"kind": "busy", "message": text::BUSY})
-        );
-        let v = serde_json::to_value(KioskError::invalid_input("x")).unwrap();
+        assert_eq!(v, serde_json::json!({"kind": "busy", "code": text::BUSY}));
+        let v = serde_json::to_value(KioskError::invalid_input(text::INVALID_NOTE)).unwrap();
         assert_eq!(v["kind"], "invalidInput");
+        assert_eq!(v["code"], "invalidNote");
         assert_eq!(
             serde_json::to_value(ErrorKind::RateLimited).unwrap(),
             "rateLimited"
@@ -151,26 +158,16 @@ mod tests {
         refused.field = Some("locationId");
         let v = serde_json::to_value(refused).unwrap();
         assert_eq!(v["field"], "locationId");
-    }
-
-    #[test]
-    fn localized_errors_keep_their_kind_and_translate_only_our_sentences() {
-        let e = status(401, "").localized(Language::Nl);
-        assert_eq!(e.kind, ErrorKind::Unauthorized);
-        assert_eq!(e.message, i18n::tr(Language::Nl, text::UNAUTHORIZED));
-        assert_ne!(e.message, text::UNAUTHORIZED);
-        // The service's own words are not ours to translate.
-        let e =
-            status(400, r#"{"message": "afspraak 7 heeft geen sleutels"}"#).localized(Language::Nl);
-        assert_eq!(e.message, "afspraak 7 heeft geen sleutels");
+        assert_eq!(v["code"], "settingLocation");
+        let v = serde_json::to_value(status(400, r#"{"message": "no keys"}"#)).unwrap();
         assert_eq!(
-            KioskError::busy().localized(Language::En).message,
-            text::BUSY
+            v,
+            serde_json::json!({"kind": "badRequest", "code": "badRequest", "detail": "no keys"})
         );
     }
 
     #[test]
-    fn api_errors_map_to_kinds_and_sentences() {
+    fn api_errors_map_to_kinds_and_codes() {
         let table = [
             (401, ErrorKind::Unauthorized, text::UNAUTHORIZED),
             (429, ErrorKind::RateLimited, text::RATE_LIMITED),
@@ -181,17 +178,26 @@ mod tests {
             (408, ErrorKind::Offline, text::OFFLINE),
             (418, ErrorKind::Internal, text::INTERNAL),
         ];
-        for (code, kind, message) in table {
+        for (code, kind, words) in table {
             let e = status(code, "<html>secret detail</html>");
-            assert_eq!((e.kind, e.message.as_str()), (kind, message), "HTTP {code}");
+            assert_eq!((e.kind, e.code), (kind, words), "HTTP {code}");
+            assert_eq!(e.detail, None, "HTTP {code}: the body stays in the log");
         }
         let e = status(
             400,
             r#"{"message": "appointment 7 has no keys in the locker"}"#,
         );
         assert_eq!(e.kind, ErrorKind::BadRequest);
-        assert_eq!(e.message, "appointment 7 has no keys in the locker");
-        assert_eq!(status(400, "").message, text::BAD_REQUEST);
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("appointment 7 has no keys in the locker")
+        );
+        assert_eq!(
+            e.to_string(),
+            "badRequest: appointment 7 has no keys in the locker"
+        );
+        let e = status(400, "");
+        assert_eq!((e.code, e.detail), (text::BAD_REQUEST, None));
         let e: KioskError = acses_api::Error::Timeout {
             endpoint: "x".into(),
         }
@@ -199,5 +205,26 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Offline);
         let e: KioskError = acses_api::Error::Config("bad".into()).into();
         assert_eq!(e.kind, ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn api_errors_map_to_connection_states() {
+        let table = [
+            (401, ConnectionState::Unauthorized),
+            (429, ConnectionState::RateLimited),
+            (503, ConnectionState::Maintenance),
+            (500, ConnectionState::Error),
+            (404, ConnectionState::Error),
+            (400, ConnectionState::Error),
+            (408, ConnectionState::Offline),
+            (418, ConnectionState::Error),
+        ];
+        for (code, state) in table {
+            assert_eq!(classify(&error(code, "")).1, state, "HTTP {code}");
+        }
+        let timeout = acses_api::Error::Timeout {
+            endpoint: "x".into(),
+        };
+        assert_eq!(classify(&timeout).1, ConnectionState::Offline);
     }
 }

@@ -57,7 +57,7 @@ impl LaunchOptions {
             if location == 0 {
                 return Err(SettingsError {
                     field: "locationId",
-                    message: crate::text::SETTING_LOCATION.to_owned(),
+                    code: crate::text::SETTING_LOCATION,
                 });
             }
             s.location_id = location;

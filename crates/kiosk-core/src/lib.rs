@@ -2,13 +2,18 @@
 //! [`Kiosk`], and receives events through an [`EventSink`].
 //!
 //! ```no_run
-//! # async fn shell(stored: kiosk_core::Settings, token: Option<secrecy::SecretString>) -> Result<(), kiosk_core::KioskError> {
+//! # async fn shell(data_dir: std::path::PathBuf) -> Result<(), kiosk_core::KioskError> {
 //! use std::sync::Arc;
 //! use clap::Parser;
-//! use kiosk_core::{start, LaunchOptions, NullSink, PinAction, PinRequest, Startup};
+//! use kiosk_core::{Kiosk, KioskConfig, LaunchOptions, NullSink, PinAction, PinRequest, Storage};
 //!
-//! let startup = Startup { stored, stored_token: token, launch: LaunchOptions::parse(), ..Startup::default() };
-//! let kiosk = start(startup, Arc::new(NullSink)).await?; // the shell passes its Tauri emitter
+//! // The kiosk reads and writes its settings file in the data directory itself.
+//! let config = KioskConfig {
+//!     launch: LaunchOptions::parse(),
+//!     storage: Storage::Dir(data_dir),
+//!     ..KioskConfig::default()
+//! };
+//! let kiosk = Kiosk::start(config, Arc::new(NullSink)).await?; // the shell passes its Tauri emitter
 //! let ticket = kiosk
 //!     .request_pin(PinRequest { action: PinAction::Pickup, appointment_id: 120301, locker_id: None, note_id: None })
 //!     .await?;
@@ -16,17 +21,17 @@
 //! # Ok(()) }
 //! ```
 
+pub mod admin_pin;
 pub mod appointments;
 pub mod backoff;
 pub mod error;
-pub mod i18n;
+pub mod kiosk;
+pub mod language;
 pub mod launch;
+pub mod payload;
 pub mod persist;
-pub mod pin;
 pub mod qr;
 pub mod render;
-pub mod runtime;
-pub mod service;
 pub mod settings;
 pub mod sink;
 pub mod text;
@@ -35,13 +40,13 @@ pub mod watcher;
 
 pub use appointments::{AppointmentSource, AppointmentView};
 pub use error::{ErrorKind, KioskError};
+pub use kiosk::{Kiosk, KioskConfig, Storage, Tuning};
+pub use language::Language;
 pub use launch::LaunchOptions;
-pub use pin::{PinAction, PinRequest, PinTicket};
-pub use runtime::{start, Startup, Tuning};
-pub use service::{AppInfo, Kiosk, LockerView, Mode, SavedSettings};
-pub use settings::{Language, Settings, SettingsError, SettingsInput, SettingsView};
-pub use sink::{
-    ChannelSink, Connection, ConnectionState, DoorAction, DoorEvent, EventSink, NullSink,
-    PinExpired, PinOpened, SinkEvent,
+pub use payload::{
+    AppInfo, Connection, ConnectionState, DoorAction, DoorEvent, LockerView, Mode, PinAction,
+    PinExpired, PinOpened, PinRequest, PinTicket,
 };
+pub use settings::{Settings, SettingsError, SettingsInput, SettingsView};
+pub use sink::{ChannelSink, EventSink, NullSink, SinkEvent};
 pub use watcher::{DoorWatcher, HistorySource, WatchedPin, WatcherConfig, WatcherHandle};

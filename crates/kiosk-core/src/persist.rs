@@ -10,6 +10,10 @@
 //! the earlier tauri-plugin-store file had, so existing kiosks keep their settings). A file that
 //! is not readable is reported, moved aside as `<name>.corrupt` for an administrator to look at,
 //! and replaced by defaults; the kiosk starts either way.
+//!
+//! This replaced tauri-plugin-store (2.5), whose `save` is a plain `fs::write` (truncate, then
+//! write: a crash in between leaves an empty or cut file), which also saves every store again on
+//! exit the same way, and which ignores a file it cannot parse without saying so.
 
 use std::fs;
 use std::io::{self, Write};

@@ -6,12 +6,12 @@
 
 use std::net::IpAddr;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use crate::admin_pin::{hash_admin_pin, is_admin_pin_shape, verify_admin_pin};
 use crate::error::KioskError;
+use crate::language::Language;
 use crate::text;
 
 pub const DEFAULT_LOCATION_ID: u64 = 82;
@@ -27,49 +27,6 @@ pub const ACTIVE_POLL_RANGE_MS: std::ops::RangeInclusive<u64> = 200..=10_000;
 pub const IDLE_POLL_RANGE_MS: std::ops::RangeInclusive<u64> = 2_000..=600_000;
 const MAX_LOCKER_ID_LEN: usize = 64;
 const MAX_TOKEN_LEN: usize = 4096;
-
-/// The UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    En,
-    Nl,
-}
-
-impl Language {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::En => "en",
-            Language::Nl => "nl",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "en" => Some(Language::En),
-            "nl" => Some(Language::Nl),
-            _ => None,
-        }
-    }
-
-    /// Dutch when the locale says so (`nl_NL.UTF-8`, `nl_BE`, `nl`), English otherwise.
-    pub fn from_locale(locale: Option<&str>) -> Self {
-        match locale {
-            Some(l) if l.to_ascii_lowercase().starts_with("nl") => Language::Nl,
-            _ => Language::En,
-        }
-    }
-
-    /// The system language, read as POSIX does: `LC_ALL` wins over `LANG`.
-    pub fn from_system() -> Self {
-        let locale = ["LC_ALL", "LANG"]
-            .iter()
-            .filter_map(|k| std::env::var(k).ok())
-            .find(|v| !v.is_empty());
-        Self::from_locale(locale.as_deref())
-    }
-}
 
 /// The stored settings. Missing fields take their defaults, so an older store still loads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,24 +135,22 @@ impl SettingsInput {
 
 /// A refused setting: which field (camelCase, as the UI names it) and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{field}: {code}")]
 pub struct SettingsError {
     pub field: &'static str,
-    pub message: String,
+    /// Why, as a code of [`crate::text`] (the UI words it).
+    pub code: &'static str,
 }
 
 impl SettingsError {
-    fn new(field: &'static str, message: &str) -> Self {
-        Self {
-            field,
-            message: message.to_owned(),
-        }
+    fn new(field: &'static str, code: &'static str) -> Self {
+        Self { field, code }
     }
 }
 
 impl From<SettingsError> for KioskError {
     fn from(e: SettingsError) -> Self {
-        let mut err = KioskError::invalid_input(e.message);
+        let mut err = KioskError::invalid_input(e.code);
         err.field = Some(e.field);
         err
     }
@@ -340,30 +295,6 @@ pub fn validate_locker_id(raw: &str) -> Option<String> {
     ok.then(|| id.to_owned())
 }
 
-/// 4 to 8 ASCII digits: what an admin PIN looks like (checked before any hashing).
-pub fn is_admin_pin_shape(pin: &str) -> bool {
-    (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Hashes an admin PIN with Argon2id (default parameters) into a PHC string.
-pub fn hash_admin_pin(pin: &str) -> Result<String, argon2::password_hash::Error> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())?;
-    Ok(Argon2::default()
-        .hash_password(pin.as_bytes(), &salt)?
-        .to_string())
-}
-
-/// Checks a PIN against a PHC string; a malformed hash never verifies.
-pub fn verify_admin_pin(phc: &str, pin: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(pin.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,15 +324,6 @@ mod tests {
         assert!(s.active_poll_ms <= s.idle_poll_ms);
         // Defaults pass their own validation.
         assert_eq!(base().apply(&input()).unwrap(), base());
-    }
-
-    #[test]
-    fn language_follows_the_locale() {
-        assert_eq!(Language::from_locale(Some("nl_NL.UTF-8")), Language::Nl);
-        assert_eq!(Language::from_locale(Some("nl_BE")), Language::Nl);
-        assert_eq!(Language::from_locale(Some("en_US.UTF-8")), Language::En);
-        assert_eq!(Language::from_locale(Some("C")), Language::En);
-        assert_eq!(Language::from_locale(None), Language::En);
     }
 
     #[test]
@@ -478,7 +400,7 @@ mod tests {
             edit(&mut i);
             let err = before.apply(&i).unwrap_err();
             assert_eq!(err.field, field, "{err}");
-            assert!(!err.message.is_empty());
+            assert!(!err.code.is_empty());
             let k: KioskError = err.into();
             assert_eq!(k.kind, crate::ErrorKind::InvalidInput);
         }

@@ -1,95 +1,23 @@
 //! How the core tells the shell what happened: a sink with one method per UI event
-//! (docs/ipc.md, "Events"), and the camelCase payloads those events carry.
+//! (docs/ipc.md, "Events"; the payloads are in [`crate::payload`]), and the two small sinks the
+//! core offers (a channel, and nothing).
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::pin::PinTicket;
+use crate::payload::{Connection, DoorEvent, PinExpired, PinOpened};
 
 /// Receives the kiosk's events. The shell implements it by emitting Tauri events; the calls come
 /// from the watcher task and must not block.
 pub trait EventSink: Send + Sync + 'static {
-    /// Every new door event seen in the history (`door://event`).
+    /// A new door event seen in the history (`door://event`), except the one that opened the
+    /// PIN on screen: that one comes through [`EventSink::pin_opened`] only.
     fn door_event(&self, e: &DoorEvent);
-    /// A door opened with the PIN on screen (`pin://opened`).
+    /// A door opened with the PIN on screen (`pin://opened`), carrying its door event.
     fn pin_opened(&self, p: &PinOpened);
     /// The PIN on screen expired (`pin://expired`).
     fn pin_expired(&self, p: &PinExpired);
     /// The connection state changed, or a poll succeeded (`connection://status`).
     fn connection(&self, c: &Connection);
-}
-
-/// The `ObjectStatus` of a door event, as the UI knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DoorAction {
-    Dropoff,
-    Checkout,
-    Expired,
-    Registered,
-    Unknown,
-}
-
-/// One door event (`door://event`, and inside `pin://opened`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DoorEvent {
-    pub event_id: String,
-    /// RFC 3339; null when the service sent no usable date.
-    pub at: Option<String>,
-    pub locker_id: String,
-    pub cell: String,
-    pub action: DoorAction,
-    pub action_text: String,
-    pub booking_name: Option<String>,
-    pub matches_pin: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PinOpened {
-    /// The ticket on screen, without its QR.
-    pub ticket: PinTicket,
-    pub event: DoorEvent,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PinExpired {
-    pub appointment_id: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ConnectionState {
-    Connecting,
-    Ok,
-    Offline,
-    Unauthorized,
-    RateLimited,
-    Maintenance,
-    Error,
-}
-
-/// The link to the locker service as the status bar shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Connection {
-    pub state: ConnectionState,
-    pub message: Option<String>,
-    pub last_ok_at: Option<String>,
-    pub latency_ms: Option<u64>,
-}
-
-impl Connection {
-    pub fn connecting() -> Self {
-        Self {
-            state: ConnectionState::Connecting,
-            message: None,
-            last_ok_at: None,
-            latency_ms: None,
-        }
-    }
 }
 
 /// Everything a sink can receive, as one value (for channels and tests).
@@ -139,75 +67,4 @@ impl EventSink for NullSink {
     fn pin_opened(&self, _: &PinOpened) {}
     fn pin_expired(&self, _: &PinExpired) {}
     fn connection(&self, _: &Connection) {}
-}
-
-impl DoorAction {
-    pub fn from_status(s: &acses_api::ObjectStatus) -> Self {
-        use acses_api::ObjectStatus as S;
-        match s {
-            S::Dropoff => DoorAction::Dropoff,
-            S::Checkout => DoorAction::Checkout,
-            S::Expired => DoorAction::Expired,
-            S::Registered => DoorAction::Registered,
-            S::Unknown(_) => DoorAction::Unknown,
-        }
-    }
-}
-
-impl DoorEvent {
-    /// The UI's view of a webhook event. `id` is the history entry's id.
-    pub fn from_webhook(id: &str, e: &acses_api::WebhookEvent, matches_pin: bool) -> Self {
-        let view = acses_api::history::DoorEvent::new(id, e);
-        let action = DoorAction::from_status(&view.action);
-        DoorEvent {
-            event_id: view.event_id,
-            at: view.at.map(|t| t.to_rfc3339()),
-            locker_id: view.locker_id.0,
-            cell: view.cell.0,
-            action,
-            action_text: crate::text::door_action(action).to_owned(),
-            booking_name: view.booking_name,
-            matches_pin,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn payloads_serialize_in_camel_case() {
-        let e = DoorEvent {
-            event_id: "e1".into(),
-            at: None,
-            locker_id: "151".into(),
-            cell: "7".into(),
-            action: DoorAction::Dropoff,
-            action_text: "keys put in".into(),
-            booking_name: Some("AB-12-CD".into()),
-            matches_pin: true,
-        };
-        let v = serde_json::to_value(&e).unwrap();
-        assert_eq!(v["eventId"], "e1");
-        assert_eq!(v["lockerId"], "151");
-        assert_eq!(v["action"], "dropoff");
-        assert_eq!(v["actionText"], "keys put in");
-        assert_eq!(v["bookingName"], "AB-12-CD");
-        assert_eq!(v["matchesPin"], true);
-        let c = Connection {
-            state: ConnectionState::RateLimited,
-            message: None,
-            last_ok_at: Some("x".into()),
-            latency_ms: Some(12),
-        };
-        let v = serde_json::to_value(&c).unwrap();
-        assert_eq!(v["state"], "rateLimited");
-        assert_eq!(v["lastOkAt"], "x");
-        assert_eq!(v["latencyMs"], 12);
-        assert_eq!(
-            serde_json::to_value(PinExpired { appointment_id: 4 }).unwrap()["appointmentId"],
-            4
-        );
-    }
 }

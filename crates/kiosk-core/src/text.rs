@@ -1,99 +1,137 @@
-//! Every sentence the kiosk shows a person, in English: the English catalogue. The English
-//! sentence is also the message id (as in gettext): code builds messages from these constants,
-//! and [`crate::i18n`] turns them into the language of the settings where they leave the core.
-//! Each sentence declared here is listed in [`ALL`], so the other catalogues' test sees a new one.
+//! The codes of every message the kiosk sends a person: the core says *what* happened with one
+//! of these codes (in an error's `code`, a connection state's `code`, a ticket's `noPinReason`),
+//! and the UI's catalogue (ui/js/i18n.js, key `error.<code>`) says it in the reader's language.
+//! Each code declared here is listed in [`ALL`]; the tests below fail when the UI's catalogue
+//! lacks one in any language.
 
-/// Declares the sentences as `pub const`s and lists them all in [`ALL`].
-macro_rules! sentences {
-    ($( $(#[$doc:meta])* $name:ident = $text:expr; )*) => {
-        $( $(#[$doc])* pub const $name: &str = $text; )*
-        /// Every sentence above as (name, English text), for the other catalogues and their tests.
-        pub const ALL: &[(&str, &str)] = &[ $( (stringify!($name), $name), )* ];
+/// Declares the codes as `pub const`s and lists them all in [`ALL`].
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $name:ident = $code:expr; )*) => {
+        $( $(#[$doc])* pub const $name: &str = $code; )*
+        /// Every code above, for the catalogue's tests.
+        pub const ALL: &[&str] = &[ $( $name, )* ];
     };
 }
 
-sentences! {
-    // Errors from the locker service (see docs/ipc.md, "Errors").
-    UNAUTHORIZED =
-        "The kiosk's API token was rejected. Ask an administrator to check the settings.";
-    RATE_LIMITED = "The locker service is busy right now. Trying again in a moment.";
-    MAINTENANCE = "The locker service is down for maintenance. Please try again later.";
-    SERVER = "The locker service had a problem. Please try again.";
-    OFFLINE = "Cannot reach the locker service. Check the network connection.";
-    NOT_FOUND = "Appointment not found.";
-    METHOD_NOT_ALLOWED =
-        "The locker service refused the request. The kiosk may need an update.";
-    BAD_REQUEST = "The locker service did not accept the request.";
-    UNREADABLE_ANSWER = "The locker service sent an answer the kiosk does not understand.";
-    CONFIG = "The kiosk's connection settings are not valid. Ask an administrator.";
-    INTERNAL = "Something went wrong.";
+codes! {
+    // Errors from the locker service (see docs/ipc.md, "Errors"). The first eight are also the
+    // names of their error kinds, so the UI words a kind and its code with one entry.
+    UNAUTHORIZED = "unauthorized";
+    RATE_LIMITED = "rateLimited";
+    MAINTENANCE = "maintenance";
+    SERVER = "server";
+    OFFLINE = "offline";
+    NOT_FOUND = "notFound";
+    BAD_REQUEST = "badRequest";
+    INTERNAL = "internal";
+    METHOD_NOT_ALLOWED = "methodNotAllowed";
+    UNREADABLE_ANSWER = "unreadableAnswer";
+    CONFIG = "config";
 
     // Our own refusals.
-    BUSY = "That request is already on its way.";
-    SIMULATE_NOT_ALLOWED =
-        "Opening a door by simulation is only possible in demo or developer mode.";
-    NO_PIN_TO_SIMULATE = "There is no PIN on screen to open a door with.";
-    ADMIN_LOCKED = "Enter the administrator PIN first.";
-    ADMIN_PIN_REQUIRED =
-        "A kiosk needs an administrator PIN: set one (4 to 8 digits) before anything else.";
-    NO_LOCKER = "No active key locker was found for this location.";
-    SEVERAL_LOCKERS = "This location has several key lockers. Choose one.";
-    INVALID_APPOINTMENT = "The appointment number must be a positive number.";
-    INVALID_NOTE = "The note number must be a positive number.";
-    INVALID_LOCKER = "The locker id is not valid.";
+    BUSY = "busy";
+    SIMULATE_NOT_ALLOWED = "simulateNotAllowed";
+    NO_PIN_TO_SIMULATE = "noPinToSimulate";
+    ADMIN_LOCKED = "adminLocked";
+    ADMIN_PIN_REQUIRED = "adminPinRequired";
+    NO_LOCKER = "noLocker";
+    SEVERAL_LOCKERS = "severalLockers";
+    INVALID_APPOINTMENT = "invalidAppointment";
+    INVALID_NOTE = "invalidNote";
+    INVALID_LOCKER = "invalidLocker";
 
     // Instead of a PIN, when the service answered without one (`acses_pin: null`).
-    NO_PIN_KEYS_OUT =
-        "The locker service gave no PIN: the keys for this appointment are not in the locker.";
-    NO_PIN_NO_CELL =
-        "The locker service gave no PIN: no cell could be reserved for these keys. Ask the service desk.";
-
-    // A door event, as the activity list shows it.
-    DOOR_DROPOFF = "keys put in";
-    DOOR_CHECKOUT = "keys taken out";
-    DOOR_EXPIRED = "booking expired";
-    DOOR_REGISTERED = "booking registered";
-    DOOR_UNKNOWN = "unknown event";
+    NO_PIN_KEYS_OUT = "noPinKeysOut";
+    NO_PIN_NO_CELL = "noPinNoCell";
 
     // Settings validation (the field name travels separately, in `SettingsError::field`).
-    SETTING_URL_PARSE =
-        "This is not a web address (example: https://claire.example/api/acses).";
-    SETTING_URL_SCHEME =
-        "The address must start with https:// (or http:// for this computer only).";
-    SETTING_URL_HTTPS = "Only addresses on this computer may use http://; use https://.";
-    SETTING_URL_HOST = "The address has no host name.";
-    SETTING_LOCATION = "The location number must be greater than 0.";
-    SETTING_LOCKER = "Leave the locker empty or give its id (letters and digits, at most 64).";
-    SETTING_LANGUAGE = "The language must be \"en\" or \"nl\".";
-    SETTING_ACTIVE_POLL = "The fast check interval must be between 200 and 10000 ms.";
-    SETTING_IDLE_POLL = "The idle check interval must be between 2000 and 600000 ms.";
-    SETTING_POLL_ORDER = "The fast check interval cannot be longer than the idle one.";
-    SETTING_ADMIN_PIN = "The administrator PIN must be 4 to 8 digits.";
-    SETTING_TOKEN = "The API token cannot contain spaces or line breaks.";
-    SETTING_HASH = "The administrator PIN could not be stored.";
-    NO_TOKEN =
-        "The kiosk has no API token yet. Ask an administrator to enter it in the settings.";
-    SAVE_FAILED =
-        "The settings are in use but could not be written to disk; they will be lost on restart.";
+    SETTING_URL_PARSE = "settingUrlParse";
+    SETTING_URL_SCHEME = "settingUrlScheme";
+    SETTING_URL_HTTPS = "settingUrlHttps";
+    SETTING_URL_HOST = "settingUrlHost";
+    SETTING_LOCATION = "settingLocation";
+    SETTING_LOCKER = "settingLocker";
+    SETTING_LANGUAGE = "settingLanguage";
+    SETTING_ACTIVE_POLL = "settingActivePoll";
+    SETTING_IDLE_POLL = "settingIdlePoll";
+    SETTING_POLL_ORDER = "settingPollOrder";
+    SETTING_ADMIN_PIN = "settingAdminPin";
+    SETTING_TOKEN = "settingToken";
+    SETTING_HASH = "settingHash";
+    NO_TOKEN = "noToken";
+    SAVE_FAILED = "saveFailed";
 }
 
-/// Shown instead of a PIN when the service answered without one (`acses_pin: null`).
-pub fn no_pin_reason(action: crate::pin::PinAction) -> &'static str {
-    use crate::pin::PinAction;
+/// Why the service answered a PIN request without a PIN (`acses_pin: null`), as a code.
+pub fn no_pin_reason(action: crate::payload::PinAction) -> &'static str {
+    use crate::payload::PinAction;
     match action {
         PinAction::Pickup | PinAction::AssistPickup => NO_PIN_KEYS_OUT,
         PinAction::DropBack => NO_PIN_NO_CELL,
     }
 }
 
-/// Words for a door event, as the activity list shows them.
-pub fn door_action(action: crate::sink::DoorAction) -> &'static str {
-    use crate::sink::DoorAction;
-    match action {
-        DoorAction::Dropoff => DOOR_DROPOFF,
-        DoorAction::Checkout => DOOR_CHECKOUT,
-        DoorAction::Expired => DOOR_EXPIRED,
-        DoorAction::Registered => DOOR_REGISTERED,
-        DoorAction::Unknown => DOOR_UNKNOWN,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The UI's catalogue, read as text: one object literal per language (`const en = {...};`).
+    const CATALOGUE: &str = include_str!("../../../ui/js/i18n.js");
+    const LANGUAGES: [&str; 2] = ["en", "nl"];
+
+    /// The keys of `const <lang> = { ... };` in the catalogue.
+    fn keys(lang: &str) -> Vec<&'static str> {
+        let open = format!("\nconst {lang} = {{\n");
+        let start = CATALOGUE
+            .find(&open)
+            .unwrap_or_else(|| panic!("no `const {lang} = {{` in ui/js/i18n.js"))
+            + open.len();
+        let len = CATALOGUE[start..]
+            .find("\n};")
+            .expect("the catalogue object ends with `};`");
+        CATALOGUE[start..start + len]
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix('\''))
+            .filter_map(|l| l.split_once("':").map(|(k, _)| k))
+            .collect()
+    }
+
+    #[test]
+    fn the_catalogue_is_read_whole() {
+        // A parse that found nothing would make the tests below pass for nothing.
+        for lang in LANGUAGES {
+            let k = keys(lang);
+            assert!(k.len() > 150, "{lang}: only {} keys read", k.len());
+            assert!(k.contains(&"app.name"), "{lang}");
+        }
+    }
+
+    #[test]
+    fn every_code_has_exactly_one_sentence_in_every_language() {
+        for lang in LANGUAGES {
+            let keys = keys(lang);
+            let mut missing = Vec::new();
+            for code in ALL {
+                let key = format!("error.{code}");
+                match keys.iter().filter(|k| **k == key).count() {
+                    1 => {}
+                    0 => missing.push(format!("{key} (missing)")),
+                    n => missing.push(format!("{key} ({n} times)")),
+                }
+            }
+            assert!(missing.is_empty(), "ui/js/i18n.js, {lang}: {missing:?}");
+        }
+    }
+
+    #[test]
+    fn codes_are_distinct_camel_case_words() {
+        for (i, code) in ALL.iter().enumerate() {
+            assert!(
+                !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{code:?}"
+            );
+            assert!(code.starts_with(|c: char| c.is_ascii_lowercase()), "{code}");
+            assert!(!ALL[i + 1..].contains(code), "{code} is declared twice");
+        }
     }
 }

@@ -5,10 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use acses_emulator::{EmulatorConfig, RunningEmulator, World};
+use kiosk_core::kiosk::SETTINGS_FILE;
+use kiosk_core::persist::SettingsFile;
 use kiosk_core::sink::{ChannelSink, SinkEvent};
 use kiosk_core::{
-    start, ConnectionState, DoorAction, ErrorKind, Kiosk, LaunchOptions, Mode, PinAction,
-    PinRequest, Settings, SettingsInput, Startup,
+    ConnectionState, DoorAction, ErrorKind, Kiosk, KioskConfig, LaunchOptions, Mode, PinAction,
+    PinRequest, Settings, SettingsInput, Storage,
 };
 use secrecy::SecretString;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -28,11 +30,14 @@ fn fast_settings() -> Settings {
 
 async fn demo() -> (Kiosk, UnboundedReceiver<SinkEvent>) {
     let (sink, rx) = ChannelSink::new();
-    let startup = Startup {
-        stored: fast_settings(),
-        ..Startup::default()
+    let config = KioskConfig {
+        storage: Storage::Memory {
+            settings: fast_settings(),
+            token: None,
+        },
+        ..KioskConfig::default()
     };
-    (start(startup, Arc::new(sink)).await.unwrap(), rx)
+    (Kiosk::start(config, Arc::new(sink)).await.unwrap(), rx)
 }
 
 async fn emulator() -> RunningEmulator {
@@ -51,17 +56,19 @@ async fn live(
     dev: bool,
 ) -> (Kiosk, UnboundedReceiver<SinkEvent>) {
     let (sink, rx) = ChannelSink::new();
-    let startup = Startup {
-        stored: Settings {
-            api_base_url: Some(emu.base_url()),
-            dev_mode: dev,
-            ..fast_settings()
+    let config = KioskConfig {
+        storage: Storage::Memory {
+            settings: Settings {
+                api_base_url: Some(emu.base_url()),
+                dev_mode: dev,
+                ..fast_settings()
+            },
+            token: token.map(|t| SecretString::from(t.to_owned())),
         },
-        stored_token: token.map(|t| SecretString::from(t.to_owned())),
         launch: LaunchOptions::default(),
-        ..Startup::default()
+        ..KioskConfig::default()
     };
-    (start(startup, Arc::new(sink)).await.unwrap(), rx)
+    (Kiosk::start(config, Arc::new(sink)).await.unwrap(), rx)
 }
 
 fn request(action: PinAction, appointment_id: u64) -> PinRequest {
@@ -327,7 +334,7 @@ async fn a_wrong_or_missing_token_shows_as_unauthorized() {
     let (kiosk, _rx) = live(&emu, None, false).await;
     let c = kiosk.connection();
     assert_eq!(c.state, ConnectionState::Unauthorized);
-    assert!(c.message.unwrap().contains("no API token"));
+    assert_eq!(c.code.as_deref(), Some(kiosk_core::text::NO_TOKEN));
     assert_eq!(
         kiosk.list_lockers().await.unwrap_err().kind,
         ErrorKind::Unauthorized
@@ -342,7 +349,20 @@ async fn a_wrong_or_missing_token_shows_as_unauthorized() {
 #[tokio::test]
 async fn saving_settings_validates_whole_and_reconnects() {
     let emu = emulator().await;
-    let (kiosk, mut rx) = live(&emu, None, false).await;
+    // The kiosk owns its settings file: start from one without a token.
+    let data = tempfile::tempdir().unwrap();
+    let file = SettingsFile::new(data.path().join(SETTINGS_FILE));
+    let stored = Settings {
+        api_base_url: Some(emu.base_url()),
+        ..fast_settings()
+    };
+    file.save(&stored, None).unwrap();
+    let (sink, mut rx) = ChannelSink::new();
+    let config = KioskConfig {
+        storage: Storage::Dir(data.path().to_owned()),
+        ..KioskConfig::default()
+    };
+    let kiosk = Kiosk::start(config, Arc::new(sink)).await.unwrap();
     let mut input = SettingsInput::from_settings(&kiosk.settings());
     input.idle_poll_ms = 5;
     input.token = Some(SecretString::from(emu.token().to_owned()));
@@ -358,13 +378,14 @@ async fn saving_settings_validates_whole_and_reconnects() {
     input.idle_poll_ms = 3_000;
     input.admin_pin = Some(SecretString::from("2468".to_owned()));
     let saved = kiosk.save_settings(input.clone()).await.unwrap();
-    assert!(saved.view.token_set && saved.view.admin_pin_set);
+    assert!(saved.token_set && saved.admin_pin_set);
+    let written = SettingsFile::new(data.path().join(SETTINGS_FILE)).load();
     assert!(
-        saved.token.is_some(),
-        "the new token is handed to the shell to store"
+        written.token.is_some(),
+        "the new token is written to the settings file"
     );
-    assert_eq!(saved.settings.idle_poll_ms, 3_000);
-    assert!(saved.settings.admin_pin_hash.is_some());
+    assert_eq!(written.settings.idle_poll_ms, 3_000);
+    assert!(written.settings.admin_pin_hash.is_some());
     wait_for(&mut rx, |e| {
         matches!(e, SinkEvent::Connection(c) if c.state == ConnectionState::Ok).then_some(())
     })
@@ -393,16 +414,19 @@ async fn saving_settings_validates_whole_and_reconnects() {
 async fn quitting_in_kiosk_mode_needs_the_admin_pin() {
     let (sink, _rx) = ChannelSink::new();
     let mut stored = fast_settings();
-    stored.admin_pin_hash = Some(kiosk_core::settings::hash_admin_pin("1234").unwrap());
-    let startup = Startup {
-        stored,
+    stored.admin_pin_hash = Some(kiosk_core::admin_pin::hash_admin_pin("1234").unwrap());
+    let config = KioskConfig {
+        storage: Storage::Memory {
+            settings: stored,
+            token: None,
+        },
         launch: LaunchOptions {
             kiosk: true,
             ..LaunchOptions::default()
         },
-        ..Startup::default()
+        ..KioskConfig::default()
     };
-    let kiosk = start(startup, Arc::new(sink)).await.unwrap();
+    let kiosk = Kiosk::start(config, Arc::new(sink)).await.unwrap();
     assert!(kiosk.app_info().kiosk);
     assert!(!kiosk.get_settings().kiosk_mode, "a flag is not stored");
     assert!(!kiosk.may_quit());

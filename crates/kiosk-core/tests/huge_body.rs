@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use acses_emulator::{EmulatorConfig, Endpoint, Step, World};
 use kiosk_core::sink::{ChannelSink, SinkEvent};
-use kiosk_core::{start, text, ConnectionState, Language, Settings, Startup, Tuning};
+use kiosk_core::{text, ConnectionState, Kiosk, KioskConfig, Language, Settings, Storage, Tuning};
 use secrecy::SecretString;
 
 /// Peak resident memory of this process so far, in bytes (Linux).
@@ -29,26 +29,28 @@ async fn a_600_mb_history_is_refused_without_holding_it() {
     .await
     .unwrap();
     let (sink, mut rx) = ChannelSink::new();
-    let startup = Startup {
-        stored: Settings {
-            api_base_url: Some(emu.base_url()),
-            idle_poll_ms: 2_000,
-            active_poll_ms: 200,
-            language: Language::En,
-            ..Settings::default()
+    let config = KioskConfig {
+        storage: Storage::Memory {
+            settings: Settings {
+                api_base_url: Some(emu.base_url()),
+                idle_poll_ms: 2_000,
+                active_poll_ms: 200,
+                language: Language::En,
+                ..Settings::default()
+            },
+            token: Some(SecretString::from(emu.token().to_owned())),
         },
-        stored_token: Some(SecretString::from(emu.token().to_owned())),
         // Production timeouts and limits, except a timeout long enough for a debug build to
         // read up to the limit.
         tuning: Tuning {
             request_timeout: Duration::from_secs(60),
             ..Tuning::default()
         },
-        ..Startup::default()
+        ..KioskConfig::default()
     };
     emu.state().script(Endpoint::History, [Step::Huge(HUGE)]);
     let before = peak_rss();
-    let kiosk = start(startup, Arc::new(sink)).await.unwrap();
+    let kiosk = Kiosk::start(config, Arc::new(sink)).await.unwrap();
 
     let conn = tokio::time::timeout(Duration::from_secs(60), async {
         loop {
@@ -62,7 +64,7 @@ async fn a_600_mb_history_is_refused_without_holding_it() {
     .await
     .expect("a state after the huge answer");
     assert_eq!(conn.state, ConnectionState::Error);
-    assert_eq!(conn.message.as_deref(), Some(text::UNREADABLE_ANSWER));
+    assert_eq!(conn.code.as_deref(), Some(text::UNREADABLE_ANSWER));
 
     // Then the next poll is normal again.
     tokio::time::timeout(Duration::from_secs(10), async {

@@ -245,7 +245,7 @@ proptest! {
                 prop_assert!(!shown.contains(SECRET));
                 if let Err(e) = options.merge(&kiosk_core::Settings::default()) {
                     prop_assert!(["apiBaseUrl", "locationId"].contains(&e.field), "{e}");
-                    prop_assert!(!e.message.contains(SECRET));
+                    prop_assert!(!e.to_string().contains(SECRET));
                 }
             }
             Err(e) => {

@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import { h, replace, withBusy } from '../dom.js';
 import { icon, spinner } from '../icons.js';
-import { t, formatTime, formatDuration } from '../i18n.js';
+import { t, codeText, formatTime, formatDuration } from '../i18n.js';
 import { errorAlert, plate } from '../components.js';
 
 const SUCCESS_SECONDS = 5;
@@ -224,7 +224,7 @@ export function mount(root, ctx) {
     replace(body, outcome({
       kind: 'no-pin', testid: 'pin-no-pin', iconName: 'alert', statusTestid: false,
       title: t('pin.noPin.title'),
-      text: (typeof ticket.noPinReason === 'string' && ticket.noPinReason.trim()) || t('pin.noPin.default'),
+      text: codeText(ticket.noPinReason) || t('pin.noPin.default'),
       buttons: [back, doneButton(t('bar.home'), 'btn-primary', 'home')],
     }));
     replace(foot);
@@ -234,15 +234,10 @@ export function mount(root, ctx) {
   const sameTicket = (other) => !other ||
     (other.appointmentId == null || other.appointmentId === ticket.appointmentId);
 
+  // pin://opened is the one signal that the door of this PIN opened.
   offs.push(bus.on('pinOpened', (payload) => {
     if (phase !== 'waiting' || !sameTicket(payload && payload.ticket)) return;
     renderSuccess(payload && payload.event);
-  }));
-  offs.push(bus.on('door', (event) => {
-    // pin://opened is the signal; a matching door event is a fallback for it.
-    if (phase === 'waiting' && event && event.matchesPin && (event.action === 'checkout' || event.action === 'dropoff')) {
-      setTimeout(() => { if (phase === 'waiting') renderSuccess(event); }, 1500);
-    }
   }));
   offs.push(bus.on('pinExpired', (payload) => {
     if (phase !== 'waiting' || !sameTicket(payload)) return;

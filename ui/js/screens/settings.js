@@ -8,17 +8,6 @@ import { t, setLanguage, LANGUAGES } from '../i18n.js';
 import { createKeypad } from '../keypad.js';
 import { errorAlert, infoAlert, screenHeader, stateBlock, describeError } from '../components.js';
 
-// Which fields a backend validation sentence is about (it names the field).
-const FIELD_WORDS = {
-  apiBaseUrl: /url|api base/i,
-  token: /token/i,
-  locationId: /location/i,
-  defaultLockerId: /default locker|locker id/i,
-  activePollMs: /active poll/i,
-  idlePollMs: /idle poll/i,
-  adminPin: /admin pin/i,
-};
-
 const LANGUAGE_NAMES = { en: 'English', nl: 'Nederlands' };
 
 export function mount(root, ctx) {
@@ -192,11 +181,10 @@ export function mount(root, ctx) {
   }
 
   /** Marks the refused field: the one the backend names, else guessed from English words. */
-  function markInvalid(message, field) {
+  /** Marks the field the backend refused (its `field`), and clears the others. */
+  function markInvalid(field) {
     for (const [name, el] of Object.entries(fields)) {
-      const bad = field ? field === name
-        : Boolean(message) && FIELD_WORDS[name] && FIELD_WORDS[name].test(message);
-      if (bad) el.setAttribute('aria-invalid', 'true');
+      if (field === name) el.setAttribute('aria-invalid', 'true');
       else el.removeAttribute('aria-invalid');
     }
   }
@@ -252,7 +240,7 @@ export function mount(root, ctx) {
     } catch (err) {
       if (err && err.kind === 'busy') return;
       if (err && err.kind === 'invalidInput') {
-        markInvalid(err.message, err.field);
+        markInvalid(err.field);
         replace(alertSlot, h('div', { class: 'alert alert-error', role: 'alert', testid: 'error' },
           icon('alert', 'alert-icon'),
           h('div', { class: 'alert-body' },

@@ -1,6 +1,7 @@
-//! Bootstrap: builds what the kiosk talks to. Without an API base URL (or with `--demo`) that is
-//! an embedded emulator with demo data on 127.0.0.1 and a random token ("demo" mode); otherwise
-//! the configured service ("live" mode).
+//! What the kiosk talks to, built from the settings in force. Without an API base URL (or with
+//! `--demo`) that is an embedded emulator with demo data on 127.0.0.1 and a random token ("demo"
+//! mode); otherwise the configured service ("live" mode). Rebuilt when the URL, token or location
+//! change.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,102 +11,18 @@ use acses_emulator::{EmulatorConfig, RunningEmulator, World};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::appointments::{AppointmentSource, ClaireAppointments, ManualEntry, WithManualFallback};
-use crate::backoff::Backoff;
 use crate::error::{ErrorKind, KioskError};
-use crate::i18n::{LanguageCell, LocalizingSink};
-use crate::launch::LaunchOptions;
-use crate::service::{Kiosk, Mode};
+use crate::payload::{Connection, ConnectionState, Mode};
 use crate::settings::Settings;
 use crate::sink::EventSink;
 use crate::text;
 use crate::watch_state::FileSeenStore;
 use crate::watcher::{DoorWatcher, HistorySource, WatcherConfig, WatcherHandle};
 
-/// What the shell loaded before starting the kiosk.
-#[derive(Debug, Clone, Default)]
-pub struct Startup {
-    /// Settings as stored (what `save_settings` edits and the shell persists).
-    pub stored: Settings,
-    /// Token as stored under its own key.
-    pub stored_token: Option<SecretString>,
-    /// Command line and environment; they win for this run only.
-    pub launch: LaunchOptions,
-    /// Timeouts and limits (the defaults are the production values; tests shorten them).
-    pub tuning: Tuning,
-    /// Where the kiosk keeps state between runs (the door watcher's memory of the history);
-    /// `None`: nothing is kept, every start takes a fresh baseline.
-    pub data_dir: Option<std::path::PathBuf>,
-}
-
-/// Timeouts and limits of the connection to the service.
-#[derive(Debug, Clone)]
-pub struct Tuning {
-    /// A whole request, connect to last byte.
-    pub request_timeout: Duration,
-    pub connect_timeout: Duration,
-    /// The largest answer read (see `acses_api::ClientConfig::max_body_bytes`).
-    pub max_body_bytes: u64,
-    /// The door watcher's backoff after failed polls.
-    pub backoff: Backoff,
-}
-
-impl Default for Tuning {
-    fn default() -> Self {
-        Self {
-            request_timeout: Duration::from_secs(10),
-            connect_timeout: Duration::from_secs(5),
-            max_body_bytes: acses_api::DEFAULT_MAX_BODY_BYTES,
-            backoff: Backoff::default(),
-        }
-    }
-}
-
-/// The file under `data_dir` where the door watcher keeps what it has seen.
-pub const WATCHER_STATE_FILE: &str = "door-watcher.state";
-
-/// Starts the kiosk. Never fails on bad settings: a kiosk whose URL or token is wrong still
-/// starts (showing why in its connection state) so an administrator can fix the settings on it.
-/// Fails only when the embedded emulator cannot bind a local port.
-pub async fn start(mut startup: Startup, sink: Arc<dyn EventSink>) -> Result<Kiosk, KioskError> {
-    let effective = match startup.launch.merge(&startup.stored) {
-        Ok(s) => s,
-        Err(e) => {
-            // Starting with the stored settings beats not starting: the kiosk shows its state.
-            tracing::warn!(
-                field = e.field,
-                "ignoring the command-line options: {}",
-                e.message
-            );
-            // Forgotten for the whole run, or every later settings save would meet the same
-            // refusal (flags are merged over each save).
-            startup.launch.base_url = None;
-            startup.launch.location = None;
-            startup
-                .launch
-                .merge(&startup.stored)
-                .unwrap_or_else(|_| startup.stored.clone())
-        }
-    };
-    let token = startup.launch.token(startup.stored_token.clone());
-    // Everything the core hands the shell speaks the language of the settings, also after a save.
-    let language = LanguageCell::new(effective.language);
-    let sink: Arc<dyn EventSink> = Arc::new(LocalizingSink::new(sink, language.clone()));
-    let backend = Backend::build(
-        &effective,
-        token.clone(),
-        startup.launch.emulator_addr,
-        &startup.tuning,
-        startup.data_dir.as_deref(),
-        Arc::clone(&sink),
-    )
-    .await?;
-    Ok(Kiosk::new(
-        startup, effective, token, backend, sink, language,
-    ))
-}
+use super::config::{Tuning, WATCHER_STATE_FILE};
 
 /// Everything that depends on where the API is: rebuilt when the URL, token or location change.
-pub(crate) struct Backend {
+pub(super) struct Backend {
     pub mode: Mode,
     /// The client for user actions (retries what is safe to retry).
     pub client: Result<Client, KioskError>,
@@ -119,7 +36,7 @@ pub(crate) struct Backend {
 }
 
 impl Backend {
-    pub(crate) async fn build(
+    pub(super) async fn build(
         settings: &Settings,
         token: Option<SecretString>,
         emulator_addr: Option<std::net::SocketAddr>,
@@ -213,9 +130,9 @@ impl Backend {
             }
             Err(e) => {
                 tracing::warn!(kind = ?e.kind, "no usable API client; the kiosk waits for settings");
-                sink.connection(&crate::sink::Connection {
-                    state: crate::sink::ConnectionState::Unauthorized,
-                    message: Some(e.message.clone()),
+                sink.connection(&Connection {
+                    state: ConnectionState::Unauthorized,
+                    code: Some(e.code.to_owned()),
                     last_ok_at: None,
                     latency_ms: None,
                 });
@@ -235,7 +152,7 @@ impl Backend {
         })
     }
 
-    pub(crate) async fn shutdown(&self) {
+    pub(super) async fn shutdown(&self) {
         if let Some(w) = &self.watcher {
             w.shutdown().await;
         }

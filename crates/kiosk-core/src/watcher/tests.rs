@@ -2,14 +2,23 @@
 //! every task waits, so poll counts and spacing are exact and the tests take milliseconds.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::sync::Mutex as StdMutex;
+use std::time::Duration;
 
+use acses_api::{DealerLocationId, Pin};
+use bytes::Bytes;
 use serde_json::{json, Value};
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::time::advance;
+use tokio::time::{advance, Instant};
 
 use super::*;
+use crate::payload::{
+    Connection, ConnectionState, DoorAction, DoorEvent, PinAction, PinExpired, PinOpened,
+};
 use crate::sink::{ChannelSink, SinkEvent};
+use crate::text;
+use crate::watch_state::SeenStore;
 use acses_api::history::testing::{content, entry};
 
 #[derive(Default)]
@@ -152,7 +161,6 @@ async fn existing_entries_are_a_baseline_and_new_ones_are_announced_once() {
         ("n1", "4", DoorAction::Dropoff)
     );
     assert!(!d[0].matches_pin);
-    assert_eq!(d[0].action_text, text::door_action(DoorAction::Dropoff));
     // The activity list has the old events too (filled silently at the first poll), newest first.
     let recent: Vec<String> = w
         .recent_events(10)
@@ -176,14 +184,24 @@ async fn the_watched_pin_opening_its_door_is_reported_and_ends_the_watch() {
     advance(ACTIVE).await;
     settle().await;
     let events = drain(&mut rx);
-    let d = doors(&events);
-    let matches: Vec<(&str, bool)> = d
+    // Each door event is announced once: the one that opened the PIN on screen as `pin_opened`
+    // (carrying the event), the others as door events.
+    let matches: Vec<(&str, bool)> = events
         .iter()
+        .filter_map(|e| match e {
+            SinkEvent::Door(d) => Some(d),
+            SinkEvent::PinOpened(p) => Some(&p.event),
+            _ => None,
+        })
         .map(|e| (e.event_id.as_str(), e.matches_pin))
         .collect();
     assert_eq!(
         matches,
         [("other", false), ("wrong-locker", false), ("mine", true)]
+    );
+    assert!(
+        !doors(&events).iter().any(|d| d.event_id == "mine"),
+        "the opening is not also a plain door event"
     );
     let opened: Vec<&PinOpened> = events
         .iter()
@@ -193,6 +211,7 @@ async fn the_watched_pin_opening_its_door_is_reported_and_ends_the_watch() {
         })
         .collect();
     assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].event.event_id, "mine");
     assert_eq!(opened[0].event.cell, "7");
     assert_eq!(opened[0].event.action, DoorAction::Checkout);
     assert_eq!(opened[0].ticket.appointment_id, 1001);
@@ -287,7 +306,7 @@ async fn unauthorized_stops_polling_until_retry() {
     settle().await;
     let c = w.connection();
     assert_eq!(c.state, ConnectionState::Unauthorized);
-    assert_eq!(c.message.as_deref(), Some(text::UNAUTHORIZED));
+    assert_eq!(c.code.as_deref(), Some(text::UNAUTHORIZED));
     advance(Duration::from_secs(3600)).await;
     settle().await;
     assert_eq!(src.calls().len(), 1, "no polling with a rejected token");
@@ -380,7 +399,7 @@ async fn connection_is_published_on_change_and_on_every_successful_poll() {
             ConnectionState::Ok,
         ]
     );
-    assert_eq!(conns[3].message.as_deref(), Some(text::OFFLINE));
+    assert_eq!(conns[3].code.as_deref(), Some(text::OFFLINE));
     assert!(conns[1].last_ok_at.is_some() && conns[1].latency_ms.is_some());
     assert_eq!(
         conns[3].last_ok_at, conns[2].last_ok_at,
