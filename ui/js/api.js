@@ -56,6 +56,7 @@ export const saveSettings = (settings) => call('save_settings', { settings });
 export const unlockAdmin = (pin) => call('unlock_admin', { pin });
 export const lockAdmin = () => call('lock_admin');
 export const quitApp = () => call('quit_app');
+export const logUiError = (message) => call('log_ui_error', { message });
 
 export const EVENTS = Object.freeze({
   door: 'door://event',
