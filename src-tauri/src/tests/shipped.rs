@@ -37,7 +37,13 @@ fn ships(rel: &str) -> bool {
 
 #[test]
 fn the_rule_tells_app_files_from_dev_and_test_files() {
-    for rel in ["index.html", "favicon.svg", "css/base.css", "css/screens/pin.css", "js/main.js"] {
+    for rel in [
+        "index.html",
+        "favicon.svg",
+        "css/base.css",
+        "css/screens/pin.css",
+        "js/main.js",
+    ] {
         assert!(ships(rel), "{rel}");
     }
     for rel in [
@@ -62,7 +68,11 @@ fn the_shipped_ui_folder_holds_only_the_app() {
         &std::fs::read_to_string(root.join("tauri.conf.json")).expect("tauri.conf.json"),
     )
     .expect("tauri.conf.json is JSON");
-    let dist = root.join(conf["build"]["frontendDist"].as_str().expect("frontendDist"));
+    let dist = root.join(
+        conf["build"]["frontendDist"]
+            .as_str()
+            .expect("frontendDist"),
+    );
     let mut files = Vec::new();
     files_under(&dist, &mut files);
     let rel: Vec<String> = files
