@@ -21,7 +21,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
 
-# node runs the UI's own tests (ui/tests, `node --test`); any node >= 18 will do.
+# node runs the UI's own tests (ui-dev/tests, `node --test`); any node >= 18 will do.
 if ! command -v node >/dev/null 2>&1; then
   echo "setup: installing nodejs"
   SUDO=""

@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "unlock_admin",
     "lock_admin",
     "quit_app",
+    "log_ui_error",
 ];
 
 fn main() {

@@ -84,3 +84,20 @@ pub fn quit_app<R: Runtime>(app: AppHandle<R>, kiosk: State<'_, Kiosk>) -> Resul
     app.exit(0);
     Ok(())
 }
+
+/// The longest UI error message that reaches the log, in bytes; the rest is cut.
+const UI_ERROR_MAX_BYTES: usize = 2000;
+
+/// An error the UI met (uncaught errors, failed handlers): on a kiosk nobody reads the web
+/// view's console, so it goes to the app's log. The UI rate-limits; this caps the length.
+#[tauri::command]
+pub fn log_ui_error(message: String) {
+    let mut end = message.len().min(UI_ERROR_MAX_BYTES);
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = if end < message.len() { " [cut]" } else { "" };
+    // Debug formatting: a stack's line breaks stay on one log line, so no message can forge
+    // a line of its own.
+    tracing::warn!(target: "ui", "UI error: {:?}{cut}", &message[..end]);
+}

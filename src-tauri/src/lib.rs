@@ -29,6 +29,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: LaunchOptions) -> Buil
             commands::unlock_admin,
             commands::lock_admin,
             commands::quit_app,
+            commands::log_ui_error,
         ])
         .setup(move |app| {
             let config = KioskConfig {

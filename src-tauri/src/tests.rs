@@ -14,6 +14,7 @@ use tauri::{App, Manager, WebviewWindow};
 use crate::build_app;
 
 mod hardening;
+mod shipped;
 
 struct TestApp {
     _app: App<MockRuntime>,

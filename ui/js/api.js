@@ -64,6 +64,7 @@ export const saveSettings = (settings) => call('save_settings', { settings });
 export const unlockAdmin = (pin) => call('unlock_admin', { pin });
 export const lockAdmin = () => call('lock_admin');
 export const quitApp = () => call('quit_app');
+export const logUiError = (message) => call('log_ui_error', { message });
 
 // Each door event arrives once: the one that opened the PIN on screen inside
 // pin://opened ({ ticket, event }), every other as door://event.

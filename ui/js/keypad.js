@@ -4,6 +4,7 @@
 import { h, isBusy, replace, withBusy } from './dom.js';
 import { icon } from './icons.js';
 import { t } from './i18n.js';
+import { reportError } from './report.js';
 
 /**
  * createKeypad({ title, hint, maxLength, mask, okLabel, placeholder, aside, onSubmit, physicalKeys, onChange })
@@ -88,7 +89,7 @@ export function createKeypad({
       try {
         await onSubmit(v);
       } catch (err) {
-        console.error('keypad submit failed', err);
+        reportError('keypad submit failed', err);
       }
     });
     render();

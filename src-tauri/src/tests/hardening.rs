@@ -120,6 +120,7 @@ fn the_acl_admits_the_granted_commands_and_refuses_everything_else() {
         "recent_events" => json!({"limit": 1}),
         "save_settings" => json!({"settings": {}}),
         "unlock_admin" => json!({"pin": "0"}),
+        "log_ui_error" => json!({"message": "from the ACL test"}),
         _ => json!({}),
     };
     for cmd in manifest_commands() {
@@ -507,4 +508,24 @@ fn neither_the_token_nor_a_pin_reaches_the_log_of_a_whole_flow() {
             );
         }
     }
+}
+
+#[test]
+fn a_ui_error_reaches_the_log_on_one_line_and_capped() {
+    let log = captured_log();
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_in(dir, &["--demo"], false);
+    // Multi-byte characters across the cap: it must cut on a character boundary, not panic.
+    let message = format!("ui-error-marker\nforged line {}", "é".repeat(3000));
+    let answer = invoke(&app, "log_ui_error", json!({ "message": message }));
+    assert_eq!(answer, Ok(Value::Null));
+    let text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    let line = text
+        .lines()
+        .find(|l| l.contains("ui-error-marker"))
+        .unwrap_or_else(|| panic!("not logged: {text}"));
+    assert!(line.contains("WARN") && line.contains(" ui:"), "{line}");
+    assert!(line.contains(r"ui-error-marker\nforged line"), "{line}");
+    assert!(line.ends_with("[cut]"), "{line}");
+    assert!(line.len() < 2200, "{} bytes", line.len());
 }

@@ -1,11 +1,13 @@
-// DEV ONLY: lets dev/preview.html?screen=... open a screen directly for
-// screenshots. main.js imports this only when the mock set __KIOSK_PREVIEW__.
+// DEV ONLY: lets the preview (?screen=...) open a screen directly for screenshots.
+// serve.mjs loads it before js/main.js; main.js hands over its context with a
+// `kiosk:preview` event when the mock set __KIOSK_PREVIEW__.
 
-import * as api from '../js/api.js';
+// The same module (same URL) main.js uses, so both talk to one mock.
+import * as api from '/js/api.js';
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function jump(ctx, { screen, action }) {
+async function jump(ctx, { screen, action }) {
   switch (screen) {
     case 'appointment':
       ctx.state.flow = { action: action || 'pickup' };
@@ -39,3 +41,7 @@ export async function jump(ctx, { screen, action }) {
       console.warn('unknown preview screen', screen);
   }
 }
+
+window.addEventListener('kiosk:preview', (e) => {
+  jump(e.detail, window.__KIOSK_PREVIEW__).catch((err) => console.error(err));
+});

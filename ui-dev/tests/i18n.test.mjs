@@ -1,15 +1,15 @@
 // The UI catalogues: same keys in every language, same {placeholders}, no empty
-// strings, and every key the code asks for exists. Run: node --test ui/tests/
+// strings, and every key the code asks for exists. Run: node --test ui-dev/tests/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { catalogues, LANGUAGES } from '../js/i18n.js';
+import { catalogues, LANGUAGES } from '../../ui/js/i18n.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const jsDir = join(here, '..', 'js');
+const jsDir = join(here, '..', '..', 'ui', 'js');
 
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -99,7 +99,7 @@ test('the sentences say what the workshop needs to hear', () => {
 });
 
 test('errors are worded from their code in the language in force; words not ours pass as they are', async () => {
-  const { errorText, codeText, setLanguage, language } = await import('../js/i18n.js');
+  const { errorText, codeText, setLanguage, language } = await import('../../ui/js/i18n.js');
   const before = language();
   try {
     setLanguage('nl');

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { normaliseError } from '../js/api.js';
+import { normaliseError } from '../../ui/js/api.js';
 
 test('the backend error keeps its kind, code, field and detail', () => {
   assert.deepEqual(normaliseError({ kind: 'invalidInput', code: 'settingLocation', field: 'locationId' }),

@@ -1,6 +1,6 @@
 /* DEV ONLY — a fake window.__TAURI__ implementing docs/ipc.md with in-memory demo
-   data, so the UI can be previewed in a plain browser. Loaded by dev/preview.html,
-   never by index.html.
+   data, so the UI can be previewed in a plain browser. ui-dev/serve.mjs puts it into
+   the page it serves; the app's index.html never loads it.
 
    Query string (all optional):
      fail=offline|unauthorized|rateLimited|maintenance|server   every data command fails
@@ -181,6 +181,7 @@
     },
     unlock_admin: ({ pin }) => (unlocked = pin === '1234'),
     lock_admin: () => { unlocked = false; return null; },
+    log_ui_error: ({ message }) => { console.warn('(mock) UI error logged:', message); return null; },
     quit_app: () => {
       if (info.kiosk && !unlocked) fail('notAllowed', 'adminLocked');
       document.body.textContent = '(mock) the app would exit now.';
