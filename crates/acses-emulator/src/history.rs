@@ -16,42 +16,9 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 
 use axum::body::Bytes;
-use serde::Serialize;
-use time::OffsetDateTime;
 
-use crate::model::LocationId;
+use crate::model::{HistoryEntry, LocationId};
 use crate::shape::{entry_json, EntryForm, HistoryShape};
-
-/// One webhook delivery as `/v1/events/history` reports it.
-#[derive(Clone, PartialEq, Eq, Serialize)]
-pub struct HistoryEntry {
-    /// The location whose history shows this entry (None: shown nowhere).
-    #[serde(skip)]
-    pub location_id: Option<LocationId>,
-    pub webhook_event_id: String,
-    pub sent_content: String,
-    pub response_status: String,
-    pub response_content: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub sent_date: OffsetDateTime,
-}
-
-// sent_content carries the booking code (a PIN): Debug prints only its size.
-impl fmt::Debug for HistoryEntry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HistoryEntry")
-            .field("location_id", &self.location_id)
-            .field("webhook_event_id", &self.webhook_event_id)
-            .field(
-                "sent_content",
-                &format_args!("<{} bytes>", self.sent_content.len()),
-            )
-            .field("response_status", &self.response_status)
-            .field("response_content", &self.response_content)
-            .field("sent_date", &self.sent_date)
-            .finish()
-    }
-}
 
 /// The history of every location, oldest first. See the module docs.
 #[derive(Clone, Default)]
@@ -215,6 +182,7 @@ pub(crate) fn history_body(
 mod tests {
     use super::*;
     use futures_util::StreamExt as _;
+    use time::OffsetDateTime;
 
     fn entry(id: &str, location: u64) -> HistoryEntry {
         HistoryEntry {

@@ -42,7 +42,8 @@ pub use config::{generate_token, EmulatorConfig, PIN_LENGTH_RANGE};
 pub use demo::ids as demo_ids;
 pub use error::ApiError;
 pub use faults::{Endpoint, FaultSpec, Step};
-pub use history::{History, HistoryEntry};
+pub use history::History;
+pub use model::HistoryEntry;
 pub use model::{
     Appointment, AppointmentId, Booking, BookingKind, BookingState, Cell, Location, LocationId,
     LockerSystem, ObjectStatus, Pin,

@@ -252,3 +252,34 @@ mod tests {
         assert_eq!(format!("{pin:?}"), "Pin(<redacted>)");
     }
 }
+
+/// One webhook delivery as `/v1/events/history` reports it.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    /// The location whose history shows this entry (None: shown nowhere).
+    #[serde(skip)]
+    pub location_id: Option<LocationId>,
+    pub webhook_event_id: String,
+    pub sent_content: String,
+    pub response_status: String,
+    pub response_content: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub sent_date: OffsetDateTime,
+}
+
+// sent_content carries the booking code (a PIN): Debug prints only its size.
+impl fmt::Debug for HistoryEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HistoryEntry")
+            .field("location_id", &self.location_id)
+            .field("webhook_event_id", &self.webhook_event_id)
+            .field(
+                "sent_content",
+                &format_args!("<{} bytes>", self.sent_content.len()),
+            )
+            .field("response_status", &self.response_status)
+            .field("response_content", &self.response_content)
+            .field("sent_date", &self.sent_date)
+            .finish()
+    }
+}

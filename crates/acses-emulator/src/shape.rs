@@ -17,7 +17,7 @@ use axum::body::Bytes;
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 
-use crate::history::HistoryEntry;
+use crate::model::HistoryEntry;
 
 /// Which end of the history comes first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -11,7 +11,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::EmulatorConfig;
 use crate::error::ApiError;
 use crate::faults::{Endpoint, Faults, Step};
-use crate::history::HistoryEntry;
+use crate::model::HistoryEntry;
 use crate::model::LocationId;
 use crate::world::World;
 

@@ -15,7 +15,8 @@ mod webhooks;
 
 use std::fmt;
 
-use crate::history::{History, HistoryEntry};
+use crate::history::History;
+use crate::model::HistoryEntry;
 use crate::model::{
     Appointment, AppointmentId, Booking, BookingState, Cell, Location, LocationId, LockerSystem,
     ObjectStatus,

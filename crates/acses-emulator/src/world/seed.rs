@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::World;
 use crate::event::{WebhookBooking, WebhookEvent};
-use crate::history::HistoryEntry;
+use crate::model::HistoryEntry;
 use crate::model::{BookingKind, BookingState, LocationId, ObjectStatus, Pin};
 
 impl World {

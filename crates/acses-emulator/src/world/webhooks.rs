@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::{World, LOG_TARGET};
 use crate::event::{WebhookBooking, WebhookEvent};
-use crate::history::HistoryEntry;
+use crate::model::HistoryEntry;
 use crate::model::{BookingState, LocationId, ObjectStatus};
 
 /// What the handler did with an event. Both are accepted: ACSES retries a refused webhook, so
