@@ -1,5 +1,5 @@
 // Every sentence a person reads on screen, the backend's too. One catalogue per
-// language, same keys in each (ui/tests/i18n.test.mjs fails when they differ).
+// language, same keys in each (ui-dev/tests/i18n.test.mjs fails when they differ).
 // t('key', {name: value}) fills {name} placeholders. The backend sends codes, not
 // sentences: an error's or a connection's `code` is worded by `error.<code>`
 // (kiosk-core's text.rs lists them; its tests fail when one is missing here), a

@@ -383,9 +383,9 @@ async fn every_shape_at_once_still_decodes() {
     let (_, decoded) = both(&client).await;
     assert_eq!(decoded.len(), 4);
     assert_eq!(decoded[0], decoded[1]);
-    if !pin.starts_with('0') {
-        assert_door_event(&decoded[0], &pin);
-    }
+    // A code served as a number loses its leading zeros on the wire (issue 11 matches on that).
+    let as_number = pin.parse::<u64>().unwrap().to_string();
+    assert_door_event(&decoded[0], &as_number);
 }
 
 #[tokio::test]

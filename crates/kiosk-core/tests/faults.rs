@@ -304,7 +304,7 @@ async fn a_rejected_token_stops_polling_until_told_otherwise() {
     let (c, _) = rx
         .wait_state(ConnectionState::Unauthorized, Duration::from_secs(5))
         .await;
-    // Its sentence tells to check the settings: ui/tests/i18n.test.mjs.
+    // Its sentence tells to check the settings: ui-dev/tests/i18n.test.mjs.
     assert_eq!(c.code.as_deref(), Some(text::UNAUTHORIZED));
     // No hammering: not one more poll, even with a PIN watched at the 200 ms rate.
     let polls = emu.state().requests(Endpoint::History);
