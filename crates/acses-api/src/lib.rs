@@ -20,6 +20,7 @@ pub mod error;
 pub mod history;
 pub mod ids;
 pub mod models;
+mod pin;
 mod retry;
 pub mod timestamp;
 pub mod wire;

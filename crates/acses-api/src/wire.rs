@@ -43,7 +43,7 @@ pub struct PinResponse {
         alias = "acsesPin",
         alias = "AcsesPin",
         alias = "AcsesPIN",
-        with = "crate::models::opt_pin"
+        with = "crate::pin::opt_pin"
     )]
     pub acses_pin: Option<Pin>,
 }
