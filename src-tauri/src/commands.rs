@@ -78,9 +78,7 @@ pub fn lock_admin(kiosk: State<'_, Kiosk>) {
 
 #[tauri::command]
 pub fn quit_app<R: Runtime>(app: AppHandle<R>, kiosk: State<'_, Kiosk>) -> Result<()> {
-    if !kiosk.may_quit() {
-        return Err(KioskError::not_allowed(kiosk_core::text::ADMIN_LOCKED));
-    }
+    kiosk.check_quit()?;
     app.exit(0);
     Ok(())
 }

@@ -42,7 +42,10 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, launch: LaunchOptions) -> Buil
                 Ok(k) => k,
                 Err(e) => {
                     // Only the embedded emulator failing to bind gets here: say so and stop.
-                    eprintln!("acses-kiosk: cannot start: {e}");
+                    // The error is a code (the UI words codes); an administrator reads English.
+                    eprintln!(
+                        "acses-kiosk: cannot start the embedded demo emulator ({e}); see the log"
+                    );
                     std::process::exit(1);
                 }
             };

@@ -7,13 +7,14 @@
 use kiosk_core::Storage;
 use tauri::{AppHandle, Manager, Runtime};
 
-/// The app data directory, if the platform has one; without it nothing is kept between runs.
+/// The app data directory, if the platform has one; without it nothing can be kept, and a save
+/// says so.
 pub fn storage<R: Runtime>(app: &AppHandle<R>) -> Storage {
     match app.path().app_data_dir() {
         Ok(dir) => Storage::Dir(dir),
         Err(e) => {
             tracing::warn!("no app data directory; settings will not be kept: {e}");
-            Storage::default()
+            Storage::Unavailable
         }
     }
 }

@@ -1,6 +1,6 @@
 // What a failed command becomes in the UI: the backend's { kind, code, field?, detail? }
 // kept as it is (the catalogue words it), anything else an internal error with its text
-// as detail. Run: node --test ui/tests/
+// as detail. Run: node --test ui-dev/tests/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 

@@ -113,6 +113,9 @@ test('errors are worded from their code in the language in force; words not ours
     assert.equal(errorText({ kind: 'notAllowed', code: 'fromTheFuture' }), catalogues.nl['error.notAllowed']);
     assert.equal(errorText({ kind: 'whatever' }), catalogues.nl['error.internal']);
     assert.equal(errorText(null), catalogues.nl['error.internal']);
+    // The UI's own words are shown; a JavaScript error's technical message never is.
+    assert.equal(errorText({ kind: 'invalidInput', text: 'Locatie: geen getal.' }), 'Locatie: geen getal.');
+    assert.equal(errorText({ kind: 'internal', message: 'TypeError: x is undefined' }), catalogues.nl['error.internal']);
     assert.equal(codeText('fromTheFuture'), null);
     assert.equal(codeText(null), null);
     setLanguage('en');

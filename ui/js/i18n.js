@@ -516,15 +516,15 @@ export function codeText(code) {
 }
 
 /**
- * The sentence to show for a normalised error { kind, code?, detail?, message? }:
- * `message` when the UI worded it itself, `detail` (words that are not ours, such
+ * The sentence to show for a normalised error { kind, code?, detail?, text? }:
+ * `text` when the UI worded it itself, `detail` (words that are not ours, such
  * as the service's own reason for a 400) as it is, else the code's sentence, else
- * the kind's.
+ * the kind's. A JavaScript Error's `message` is never shown: it is for the log.
  */
 export function errorText(err) {
   if (!err) return t('error.internal');
   if (err.noBackend) return t('error.noBackend');
-  if (typeof err.message === 'string' && err.message) return err.message;
+  if (typeof err.text === 'string' && err.text) return err.text;
   if (typeof err.detail === 'string' && err.detail) return err.detail;
   return codeText(err.code) || codeText(err.kind) || t('error.internal');
 }

@@ -62,15 +62,6 @@ codes! {
     SAVE_FAILED = "saveFailed";
 }
 
-/// Why the service answered a PIN request without a PIN (`acses_pin: null`), as a code.
-pub fn no_pin_reason(action: crate::payload::PinAction) -> &'static str {
-    use crate::payload::PinAction;
-    match action {
-        PinAction::Pickup | PinAction::AssistPickup => NO_PIN_KEYS_OUT,
-        PinAction::DropBack => NO_PIN_NO_CELL,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

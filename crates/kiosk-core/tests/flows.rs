@@ -8,6 +8,7 @@ use acses_emulator::{EmulatorConfig, RunningEmulator, World};
 use kiosk_core::kiosk::SETTINGS_FILE;
 use kiosk_core::persist::SettingsFile;
 use kiosk_core::sink::{ChannelSink, SinkEvent};
+use kiosk_core::text;
 use kiosk_core::{
     ConnectionState, DoorAction, ErrorKind, Kiosk, KioskConfig, LaunchOptions, Mode, PinAction,
     PinRequest, Settings, SettingsInput, Storage,
@@ -432,5 +433,22 @@ async fn quitting_in_kiosk_mode_needs_the_admin_pin() {
     assert!(!kiosk.may_quit());
     assert!(kiosk.unlock_admin("1234").await);
     assert!(kiosk.may_quit());
+    kiosk.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_a_data_directory_a_save_says_it_was_not_written() {
+    let (sink, _rx) = ChannelSink::new();
+    let config = KioskConfig {
+        storage: Storage::Unavailable,
+        ..KioskConfig::default()
+    };
+    let kiosk = Kiosk::start(config, Arc::new(sink)).await.unwrap();
+    let mut input = SettingsInput::from_settings(&kiosk.settings());
+    input.idle_poll_ms = 30_000;
+    let e = kiosk.save_settings(input).await.unwrap_err();
+    assert_eq!((e.kind, e.code), (ErrorKind::Internal, text::SAVE_FAILED));
+    // Applied for this run, as the sentence for the code says ("in use but not written").
+    assert_eq!(kiosk.settings().idle_poll_ms, 30_000);
     kiosk.shutdown().await;
 }

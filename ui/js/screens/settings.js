@@ -180,7 +180,6 @@ export function mount(root, ctx) {
     replace(content, h('div', { class: 'settings-layout' }, form, side()));
   }
 
-  /** Marks the refused field: the one the backend names, else guessed from English words. */
   /** Marks the field the backend refused (its `field`), and clears the others. */
   function markInvalid(field) {
     for (const [name, el] of Object.entries(fields)) {
@@ -203,7 +202,7 @@ export function mount(root, ctx) {
       }
     }
     if (problems.length) {
-      replace(alertSlot, errorAlert({ kind: 'invalidInput', message: problems.join(' '), local: true }));
+      replace(alertSlot, errorAlert({ kind: 'invalidInput', text: problems.join(' '), local: true }));
       return null;
     }
     const input = {

@@ -2,6 +2,8 @@
 //! settings screen closes or the kiosk returns to its welcome screen.
 
 use crate::admin_pin::is_admin_pin_shape;
+use crate::error::KioskError;
+use crate::text;
 
 use super::state::{lock, Core};
 
@@ -43,4 +45,13 @@ pub(super) fn may_quit(core: &Core) -> bool {
     }
     let s = lock(&core.state);
     s.admin_unlocked && s.stored.admin_pin_hash.is_some()
+}
+
+/// [`may_quit`] as the answer to `quit_app`: the refusal a person sees.
+pub(super) fn check_quit(core: &Core) -> Result<(), KioskError> {
+    if may_quit(core) {
+        Ok(())
+    } else {
+        Err(KioskError::not_allowed(text::ADMIN_LOCKED))
+    }
 }

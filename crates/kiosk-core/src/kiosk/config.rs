@@ -42,6 +42,10 @@ pub enum Storage {
         settings: Settings,
         token: Option<SecretString>,
     },
+    /// Nowhere: the platform gave the app no data directory. The kiosk starts from the defaults
+    /// and a save is applied for this run but reported as not written (`saveFailed`), so nobody
+    /// is told "saved" about settings that a restart loses.
+    Unavailable,
 }
 
 impl Default for Storage {
@@ -58,7 +62,16 @@ pub(crate) struct Opened {
     pub settings: Settings,
     pub token: Option<SecretString>,
     pub data_dir: Option<PathBuf>,
-    pub file: Option<SettingsFile>,
+    pub file: Keeping,
+}
+
+/// Where a save writes the settings.
+pub(crate) enum Keeping {
+    File(SettingsFile),
+    /// Kept in memory on purpose (tests, tools): a save succeeds.
+    Memory,
+    /// Nowhere to write: a save is refused as not written.
+    Nowhere,
 }
 
 impl Storage {
@@ -70,7 +83,13 @@ impl Storage {
                 settings,
                 token,
                 data_dir: None,
-                file: None,
+                file: Keeping::Memory,
+            },
+            Storage::Unavailable => Opened {
+                settings: Settings::default(),
+                token: None,
+                data_dir: None,
+                file: Keeping::Nowhere,
             },
             Storage::Dir(dir) => {
                 let file = SettingsFile::new(dir.join(SETTINGS_FILE));
@@ -82,7 +101,7 @@ impl Storage {
                     settings: loaded.settings,
                     token: loaded.token,
                     data_dir: Some(dir),
-                    file: Some(file),
+                    file: Keeping::File(file),
                 }
             }
         }

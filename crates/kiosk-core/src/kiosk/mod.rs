@@ -139,6 +139,11 @@ impl Kiosk {
         admin::may_quit(&self.core)
     }
 
+    /// `quit_app`: [`Kiosk::may_quit`], refused with `notAllowed` / `adminLocked` when not.
+    pub fn check_quit(&self) -> Result<(), KioskError> {
+        admin::check_quit(&self.core)
+    }
+
     /// Stops polling and the embedded emulator.
     pub async fn shutdown(&self) {
         self.core.backend().shutdown().await;

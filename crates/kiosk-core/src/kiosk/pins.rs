@@ -102,7 +102,7 @@ pub(super) async fn request(core: &Core, request: PinRequest) -> Result<PinTicke
             qr_svg: None,
             issued_at,
             expires_at: None,
-            no_pin_reason: Some(text::no_pin_reason(request.action).to_owned()),
+            no_pin_reason: Some(no_pin_reason(request.action).to_owned()),
         });
     };
 
@@ -157,4 +157,13 @@ pub(super) fn watched(core: &Core) -> Option<Pin> {
         .as_ref()?
         .watched_pin()
         .map(|w| w.pin)
+}
+
+/// Why the service answered a PIN request without a PIN (`acses_pin: null`), as a code the UI
+/// words: a pickup's keys are not in the locker; a drop back found no free cell.
+fn no_pin_reason(action: PinAction) -> &'static str {
+    match action {
+        PinAction::Pickup | PinAction::AssistPickup => text::NO_PIN_KEYS_OUT,
+        PinAction::DropBack => text::NO_PIN_NO_CELL,
+    }
 }

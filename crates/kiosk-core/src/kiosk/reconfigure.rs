@@ -10,6 +10,7 @@ use crate::text;
 
 use super::admin;
 use super::backend::Backend;
+use super::config::Keeping;
 use super::state::{lock, Core};
 
 /// `get_settings`: the stored settings (what the settings screen edits).
@@ -75,10 +76,17 @@ pub(super) async fn save(core: &Core, input: SettingsInput) -> Result<SettingsVi
         s.token = token;
         s.stored.view(s.token.is_some())
     };
-    if let Some(file) = &core.settings_file {
+    match &core.settings_file {
         // The stored settings (launch flags are not in them) and a new token under its own key.
-        if let Err(e) = file.save(&applied, new_token.as_ref()) {
-            tracing::error!("settings could not be written: {e}");
+        Keeping::File(file) => {
+            if let Err(e) = file.save(&applied, new_token.as_ref()) {
+                tracing::error!("settings could not be written: {e}");
+                return Err(KioskError::new(ErrorKind::Internal, text::SAVE_FAILED));
+            }
+        }
+        Keeping::Memory => {}
+        Keeping::Nowhere => {
+            tracing::error!("settings could not be written: no app data directory");
             return Err(KioskError::new(ErrorKind::Internal, text::SAVE_FAILED));
         }
     }

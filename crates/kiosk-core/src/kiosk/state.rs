@@ -11,12 +11,11 @@ use secrecy::SecretString;
 use crate::error::KioskError;
 use crate::launch::LaunchOptions;
 use crate::payload::PinAction;
-use crate::persist::SettingsFile;
 use crate::settings::Settings;
 use crate::sink::EventSink;
 
 use super::backend::Backend;
-use super::config::Tuning;
+use super::config::{Keeping, Tuning};
 
 /// The settings and the admin lock, changed together under one lock.
 pub(super) struct State {
@@ -40,7 +39,7 @@ pub(super) struct Core {
     /// Where the door watcher keeps its memory; `None`: nothing is kept.
     pub data_dir: Option<PathBuf>,
     /// Where saved settings are written; `None`: they are kept in memory only.
-    pub settings_file: Option<SettingsFile>,
+    pub settings_file: Keeping,
     /// One settings change at a time (a rebuild spawns and stops servers).
     pub reconfiguring: tokio::sync::Mutex<()>,
 }
