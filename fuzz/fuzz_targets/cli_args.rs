@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         kiosk_core::LaunchOptions::try_parse_from(std::iter::once("acses-kiosk").chain(args.iter().copied()));
     if let Ok(options) = kiosk {
         if let Err(e) = options.merge(&kiosk_core::Settings::default()) {
-            assert!(!e.message.is_empty());
+            assert!(!e.code.is_empty() && !e.field.is_empty());
         }
     }
 });
